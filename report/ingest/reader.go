@@ -1,0 +1,402 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// DefaultMaxField is the longest field kept; a row with a longer one is
+// skipped as field_too_long.
+const DefaultMaxField = 64 << 10
+
+// Options says how to read inputs.
+type Options struct {
+	// Columns maps a field name (or alias) to the column that holds it,
+	// overriding the aliases. See FieldNames.
+	Columns map[string]string
+	// Location is the zone of timestamps written without one; nil is UTC.
+	Location *time.Location
+	// MaxField is the longest field in bytes; 0 is DefaultMaxField.
+	MaxField int
+	// BatchSize is the number of visits per batch; 0 is 4096.
+	BatchSize int
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+}
+
+// An Input is one file to read, as Expand found it.
+type Input struct {
+	Path string // "-" is standard input
+	Size int64  // -1 for standard input
+	// Partition holds key=value folder names on the path (hive-style
+	// partitions such as day=2026-11-24), outermost first. A field that
+	// the file itself lacks is read from them.
+	Partition [][2]string
+}
+
+// dataExts are the file names a directory walk picks up.
+var dataExts = []string{".csv", ".csv.gz", ".csv.zst", ".csv.zstd", ".parquet"}
+
+// Expand turns command-line inputs (files, globs, directories, "-") into the
+// files to read. Directories are walked recursively for data files, in
+// lexical order; names starting with "." or "_" (Spark's _SUCCESS and
+// _temporary, editors' dot files) are passed over. A pattern or directory
+// that yields nothing is an error, so that a nightly job whose export went
+// missing fails instead of reporting an empty site. A file named twice is
+// read once.
+func Expand(args []string) ([]Input, error) {
+	var out []Input
+	seen := make(map[string]bool)
+	add := func(path string, size int64) {
+		key := path
+		if abs, err := filepath.Abs(path); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, Input{Path: path, Size: size, Partition: partitions(path)})
+	}
+	for _, arg := range args {
+		if arg == "-" {
+			if !seen["-"] {
+				seen["-"] = true
+				out = append(out, Input{Path: "-", Size: -1})
+			}
+			continue
+		}
+		paths := []string{arg}
+		if strings.ContainsAny(arg, "*?[") {
+			m, err := filepath.Glob(arg)
+			if err != nil {
+				return nil, fmt.Errorf("%s: bad pattern: %v", arg, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("%s: no file matches", arg)
+			}
+			paths = m
+		}
+		for _, p := range paths {
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil, cleanPathError(err)
+			}
+			if !st.IsDir() {
+				add(p, st.Size())
+				continue
+			}
+			n := len(out)
+			err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				name := d.Name()
+				if path != p && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+					if d.IsDir() {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if d.IsDir() || !isDataFile(name) {
+					return nil
+				}
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				if info.Mode().IsRegular() {
+					add(path, info.Size())
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, cleanPathError(err)
+			}
+			if len(out) == n {
+				return nil, fmt.Errorf("%s: no data files in directory (looked for %s)", p, strings.Join(dataExts, ", "))
+			}
+		}
+	}
+	return out, nil
+}
+
+func isDataFile(name string) bool {
+	name = strings.ToLower(name)
+	for _, ext := range dataExts {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// partitions reads key=value folder names on path.
+func partitions(path string) [][2]string {
+	var out [][2]string
+	dir := filepath.Dir(path)
+	for _, seg := range strings.Split(filepath.ToSlash(dir), "/") {
+		if k, v, ok := strings.Cut(seg, "="); ok && k != "" && !strings.HasPrefix(k, ".") {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// cleanPathError keeps the path and the reason and drops the Go operation
+// name ("stat", "lstat") that means nothing to a user.
+func cleanPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// A fileScanner reads the visits of one file.
+type fileScanner interface {
+	// read fills dst from the start and returns how many visits it
+	// stored. At the end of the file it returns io.EOF, with n >= 0.
+	// Bad rows are recorded in the Stats the scanner was made with and
+	// passed over; an error other than io.EOF ends the whole read.
+	read(dst []Visit) (n int, err error)
+}
+
+// Reader reads a list of inputs one file at a time, in batches.
+//
+//	r := ingest.NewReader(ctx, inputs, opts)
+//	for r.Scan() {
+//		for _, v := range r.Batch() { ... }
+//	}
+//	if err := r.Err(); err != nil { ... }
+type Reader struct {
+	ctx    context.Context
+	inputs []Input
+	opts   Options
+	stats  Stats
+
+	next   int
+	cur    fileScanner
+	closer io.Closer
+	batch  []Visit
+	n      int
+	err    error
+}
+
+// NewReader returns a Reader over inputs. Nothing is opened until Scan.
+func NewReader(ctx context.Context, inputs []Input, opts Options) *Reader {
+	if opts.MaxField <= 0 {
+		opts.MaxField = DefaultMaxField
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 4096
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	return &Reader{ctx: ctx, inputs: inputs, opts: opts, batch: make([]Visit, opts.BatchSize)}
+}
+
+// Scan reads the next batch. It returns false at the end of the last input
+// or on an error, which Err then returns.
+func (r *Reader) Scan() bool {
+	for r.err == nil {
+		if err := r.ctx.Err(); err != nil {
+			r.fail(err)
+			break
+		}
+		if r.cur == nil {
+			if r.next == len(r.inputs) {
+				return false
+			}
+			in := r.inputs[r.next]
+			r.next++
+			if err := r.open(in); err != nil {
+				r.fail(err)
+				break
+			}
+		}
+		n, err := r.cur.read(r.batch)
+		r.n = n
+		if err == io.EOF {
+			err = r.closeCur()
+		}
+		if err != nil {
+			r.fail(err)
+			break
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.n = 0
+	return false
+}
+
+// Batch returns the visits read by the last Scan. It is overwritten by the
+// next Scan: copy what you keep.
+func (r *Reader) Batch() []Visit { return r.batch[:r.n] }
+
+// Err returns the error that ended reading, if any. Bad rows are not
+// errors; they are in Stats.
+func (r *Reader) Err() error { return r.err }
+
+// Stats returns the counts so far.
+func (r *Reader) Stats() *Stats { return &r.stats }
+
+func (r *Reader) fail(err error) {
+	r.err = err
+	if r.closer != nil {
+		r.closer.Close()
+		r.closer = nil
+	}
+	r.cur = nil
+}
+
+func (r *Reader) closeCur() error {
+	r.cur = nil
+	if r.closer == nil {
+		return nil
+	}
+	err := r.closer.Close()
+	r.closer = nil
+	return err
+}
+
+var (
+	magicGzip    = []byte{0x1f, 0x8b}
+	magicZstd    = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	magicParquet = []byte("PAR1")
+)
+
+// open sniffs the input by its first bytes, not its name: exports are often
+// misnamed, and a .csv that is really gzip should still be read.
+func (r *Reader) open(in Input) error {
+	r.stats.Files++
+	name := in.Path
+	var src io.Reader
+	var f *os.File
+	if in.Path == "-" {
+		name = "stdin"
+		if r.opts.Stdin == nil {
+			return errors.New("stdin: no standard input")
+		}
+		src = r.opts.Stdin
+	} else {
+		var err error
+		f, err = os.Open(in.Path)
+		if err != nil {
+			return cleanPathError(err)
+		}
+		r.closer = f
+		src = f
+	}
+	start := r.stats.Bytes
+	cr := &countingReader{r: src, n: &r.stats.Bytes}
+	br := bufio.NewReaderSize(cr, 256<<10)
+	head, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(head, magicParquet):
+		if f == nil {
+			return fmt.Errorf("%s: Parquet cannot be read from standard input; name the file", name)
+		}
+		st, err := f.Stat()
+		if err != nil {
+			return cleanPathError(err)
+		}
+		r.stats.Bytes = start + st.Size() // parquet-go reads through f itself
+		sc, err := newParquetScanner(name, f, st.Size(), in.Partition, &r.opts, &r.stats)
+		if err != nil {
+			return err
+		}
+		r.cur = sc
+		return nil
+	case bytes.HasPrefix(head, magicGzip):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: gzip: %v", name, err)
+		}
+		return r.openCSV(name, in, &decompressed{name: name, kind: "gzip", r: zr}, f)
+	case bytes.HasPrefix(head, magicZstd):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30), zstd.WithDecoderMaxWindow(256<<20))
+		if err != nil {
+			return fmt.Errorf("%s: zstd: %v", name, err)
+		}
+		r.closer = multiCloser{zr.IOReadCloser(), r.closer}
+		return r.openCSV(name, in, &decompressed{name: name, kind: "zstd", r: zr}, f)
+	}
+	return r.openCSV(name, in, br, f)
+}
+
+func (r *Reader) openCSV(name string, in Input, src io.Reader, f *os.File) error {
+	if d, ok := src.(*decompressed); ok {
+		br := bufio.NewReaderSize(d, 256<<10)
+		if head, _ := br.Peek(4); bytes.HasPrefix(head, magicParquet) {
+			return fmt.Errorf("%s: compressed Parquet file: decompress it first (Parquet compresses its pages itself)", name)
+		}
+		src = br
+	}
+	sc, err := newCSVScanner(name, src, in.Partition, &r.opts, &r.stats)
+	if err != nil {
+		return err
+	}
+	r.cur = sc
+	return nil
+}
+
+// decompressed names the file and the codec in decompression errors: a
+// truncated download should say so, not "unexpected EOF".
+type decompressed struct {
+	name, kind string
+	r          io.Reader
+}
+
+func (d *decompressed) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("%s: %s stream is truncated (the file ends mid-stream)", d.name, d.kind)
+		} else {
+			err = fmt.Errorf("%s: %s: %v", d.name, d.kind, err)
+		}
+	}
+	return n, err
+}
+
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+type multiCloser []io.Closer
+
+func (m multiCloser) Close() error {
+	var first error
+	for _, c := range m {
+		if c == nil {
+			continue
+		}
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
