@@ -94,7 +94,13 @@ func resolve(file string, header []string, part [][2]string, overrides map[strin
 			}
 		}
 	}
-	for k, col := range overrides {
+	keys := make([]string, 0, len(overrides))
+	for k := range overrides {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same error every run when several are wrong
+	for _, k := range keys {
+		col := overrides[k]
 		f := fieldByName(k)
 		if f < 0 {
 			return l, fmt.Errorf("--column %s: unknown field", k)
@@ -116,13 +122,20 @@ func resolve(file string, header []string, part [][2]string, overrides map[strin
 	return l, nil
 }
 
+// found lists a header for an error message. The header may be any bytes
+// (a binary file read as CSV), so the list and each name are cut short.
 func found(header []string) string {
 	if len(header) == 0 {
 		return "no columns"
 	}
-	q := make([]string, len(header))
+	const maxListed = 20
+	q := make([]string, 0, min(len(header), maxListed+1))
 	for i, h := range header {
-		q[i] = fmt.Sprintf("%q", h)
+		if i == maxListed {
+			q = append(q, fmt.Sprintf("and %d more", len(header)-maxListed))
+			break
+		}
+		q = append(q, quoteTrunc([]byte(h), 40))
 	}
 	return strings.Join(q, ", ")
 }

@@ -84,10 +84,17 @@ func Expand(args []string) ([]Input, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: bad pattern: %v", arg, err)
 			}
-			if len(m) == 0 {
+			// A pattern over an export folder should not pick up Spark's
+			// _SUCCESS or an editor's dot files, as a directory walk does not.
+			paths = paths[:0]
+			for _, p := range m {
+				if b := filepath.Base(p); !strings.HasPrefix(b, ".") && !strings.HasPrefix(b, "_") {
+					paths = append(paths, p)
+				}
+			}
+			if len(paths) == 0 {
 				return nil, fmt.Errorf("%s: no file matches", arg)
 			}
-			paths = m
 		}
 		for _, p := range paths {
 			st, err := os.Stat(p)
@@ -98,7 +105,7 @@ func Expand(args []string) ([]Input, error) {
 				add(p, st.Size())
 				continue
 			}
-			n := len(out)
+			found := 0 // data files seen, even ones already named
 			err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return err
@@ -118,6 +125,7 @@ func Expand(args []string) ([]Input, error) {
 					return err
 				}
 				if info.Mode().IsRegular() {
+					found++
 					add(path, info.Size())
 				}
 				return nil
@@ -125,7 +133,7 @@ func Expand(args []string) ([]Input, error) {
 			if err != nil {
 				return nil, cleanPathError(err)
 			}
-			if len(out) == n {
+			if found == 0 {
 				return nil, fmt.Errorf("%s: no data files in directory (looked for %s)", p, strings.Join(dataExts, ", "))
 			}
 		}
@@ -219,6 +227,7 @@ func (r *Reader) Scan() bool {
 		}
 		if r.cur == nil {
 			if r.next == len(r.inputs) {
+				r.n = 0
 				return false
 			}
 			in := r.inputs[r.next]
