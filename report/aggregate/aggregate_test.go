@@ -71,14 +71,7 @@ func TestRollupTables(t *testing.T) {
 	if !reflect.DeepEqual(gotM, wantM) {
 		t.Errorf("ByMedium = %+v, want %+v", gotM, wantM)
 	}
-	// An unknown host that spells like a catalog id stays apart from it.
-	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "referral", Evidence: rules.EvidenceUnknown})
-	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "search", Evidence: rules.EvidenceUTM})
-	rows := r.BySource(from, from)
-	if len(rows) != 3 || rows[0] != (Row{Name: "google", Medium: "search", Known: true, Visits: 3}) {
-		t.Errorf("unknown google merged with the catalog's: %+v", rows)
-	}
-	if r.Visits() != 13 {
+	if r.Visits() != 11 {
 		t.Errorf("Visits = %d, want 11", r.Visits())
 	}
 
@@ -91,5 +84,13 @@ func TestRollupTables(t *testing.T) {
 	a.Merge(b)
 	if !reflect.DeepEqual(a.groups, r.groups) || a.Visits() != r.Visits() {
 		t.Errorf("merged rollup differs:\n%v\n%v", a.groups, r.groups)
+	}
+
+	// An unknown host that spells like a catalog id stays apart from it.
+	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "referral", Evidence: rules.EvidenceUnknown})
+	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "search", Evidence: rules.EvidenceUTM})
+	rows := r.BySource(from, from)
+	if len(rows) != 3 || rows[0] != (Row{Name: "google", Medium: "search", Known: true, Visits: 3}) {
+		t.Errorf("unknown google merged with the catalog's: %+v", rows)
 	}
 }
