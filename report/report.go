@@ -115,46 +115,44 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 	return rollup, *r.Stats(), r.Err()
 }
 
-func indexModel(cat *rules.Catalog, r *aggregate.Rollup, stats *ingest.Stats, title string) *render.IndexPage {
+func indexModel(cat *rules.Catalog, r *aggregate.Rollup, stats *ingest.Stats, title string) *render.Site {
 	first, last, _ := r.Span()
-	p := &render.IndexPage{
-		Site: render.SiteInfo{
+	s := &render.Site{
+		Info: render.SiteInfo{
 			Title:        title,
 			AsOf:         last.String(),
-			From:         first.String(),
-			To:           last.String(),
+			Period:       render.Period{From: first.String(), To: last.String()},
 			RulesVersion: cat.Hash[:12],
 		},
-		Visits:  r.Visits(),
-		Rows:    stats.Rows,
-		Skipped: stats.SkippedRows(),
 	}
-	if p.Site.Title == "" {
-		p.Site.Title = "Referrer report"
+	if s.Info.Title == "" {
+		s.Info.Title = "Referrer report"
 	}
+	p := &s.Index
+	p.Visits.Current = r.Visits()
 	share := func(n int64) float64 {
-		if p.Visits == 0 {
+		if r.Visits() == 0 {
 			return 0
 		}
-		return float64(n) / float64(p.Visits)
+		return float64(n) / float64(r.Visits())
 	}
 	mediumName := make(map[string]string, len(cat.Mediums))
 	for _, m := range cat.Mediums {
 		mediumName[m.ID] = m.Name
 	}
 	for _, row := range r.ByMedium(first, last) {
-		p.Mediums = append(p.Mediums, render.Row{Name: mediumName[row.Name], Visits: row.Visits, Share: share(row.Visits)})
+		p.Mediums.Rows = append(p.Mediums.Rows, render.Row{Name: mediumName[row.Name], Visits: row.Visits, Share: share(row.Visits)})
 	}
 	for _, row := range r.BySource(first, last) {
-		out := render.Row{Name: row.Name, Medium: mediumName[row.Medium], Visits: row.Visits, Share: share(row.Visits), Known: true}
+		out := render.Row{Name: row.Name, Visits: row.Visits, Share: share(row.Visits)}
 		if src, ok := cat.Source(row.Name); ok && row.Known {
-			out.ID, out.Name = src.ID, src.Name
+			out.Name = src.Name
 		} else if row.Medium == rules.MediumDirect || row.Medium == rules.MediumInternal {
 			out.Name = mediumName[row.Medium]
 		} else {
-			out.Known = false
+			out.Note = "not in catalog"
 		}
-		p.Sources = append(p.Sources, out)
+		p.TopSources.Rows = append(p.TopSources.Rows, out)
 	}
-	return p
+	return s
 }

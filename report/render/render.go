@@ -16,39 +16,12 @@ import (
 	"github.com/webmasterid/refreport/templates"
 )
 
-// SiteInfo is what every page shows in its header and footer.
-type SiteInfo struct {
-	Title        string
-	AsOf         string // YYYY-MM-DD
-	From, To     string // the period shown
-	RulesVersion string // short hash of sources.yaml
-}
-
-// Row is a line of a table of visits.
-type Row struct {
-	ID     string // source id, for links; empty when there is no page
-	Name   string
-	Medium string
-	Known  bool
-	Visits int64
-	Share  float64 // of the table's total, 0 to 1
-}
-
-// IndexPage is the model of index.html.
-type IndexPage struct {
-	Site          SiteInfo
-	Visits        int64
-	Mediums       []Row
-	Sources       []Row
-	Rows, Skipped int64
-}
-
-// page wraps a model with what the layout needs.
+// page wraps a page's model with what the layout needs.
 type page struct {
 	Site      SiteInfo
 	PageTitle string
 	Root      string // relative path from the page to the site root: "" or "../"
-	*IndexPage
+	Page      any
 }
 
 // Renderer holds the parsed templates. Parse once, at start, so that a
@@ -97,14 +70,14 @@ func formatPct(f float64) string {
 }
 
 // Index writes index.html's content to w.
-func (r *Renderer) Index(w io.Writer, p *IndexPage) error {
-	return r.t.ExecuteTemplate(w, "index.html", page{Site: p.Site, PageTitle: "Overview", IndexPage: p})
+func (r *Renderer) Index(w io.Writer, s *Site) error {
+	return r.t.ExecuteTemplate(w, "index.html", page{Site: s.Info, PageTitle: "Overview", Page: &s.Index})
 }
 
 // WriteSite writes every page and asset into dir, which must exist.
-func (r *Renderer) WriteSite(dir string, p *IndexPage) error {
+func (r *Renderer) WriteSite(dir string, s *Site) error {
 	var buf bytes.Buffer
-	if err := r.Index(&buf, p); err != nil {
+	if err := r.Index(&buf, s); err != nil {
 		return err
 	}
 	if err := writeFile(filepath.Join(dir, "index.html"), buf.Bytes()); err != nil {
