@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/webmasterid/refreport/report/aggregate"
@@ -26,6 +27,8 @@ type Config struct {
 	MaxBadRows float64           // share of rows that may be skipped before the build fails
 	Force      bool              // replace an --out that refreport did not write
 	Title      string            // site title; default from the data
+	AsOf       time.Time         // the report's last day; zero: the last complete day in the data
+	Period     string            // 7d, 28d, 90d or month; "" is 28d
 	Stdin      io.Reader
 	Log        io.Writer // where the summary and problems go
 }
@@ -60,6 +63,12 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
+	if cfg.Period == "" {
+		cfg.Period = "28d"
+	}
+	if err := CheckPeriod(cfg.Period); err != nil {
+		return nil, &ConfigError{err}
+	}
 	if err := ingest.CheckColumns(cfg.Columns); err != nil {
 		return nil, &ConfigError{err}
 	}
@@ -75,6 +84,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Read in a fixed order, whatever the command line's: the bounded
+	// breakdowns keep the values they meet first.
+	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
 	loc := cfg.Location
 	if loc == nil {
 		loc = time.UTC
@@ -91,8 +103,21 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			ErrTooManyBadRows, skipped, stats.Rows, 100*float64(skipped)/float64(stats.Rows), 100*cfg.MaxBadRows)
 	}
 
-	// Render into a new directory and publish it whole.
-	model := indexModel(cat, rollup, &stats, cfg.Title)
+	// Tabulate, render into a new directory and publish it whole.
+	v := &view{cat: cat, r: rollup, stats: &stats, inputs: inputs, title: cfg.Title, siteHosts: cfg.SiteHosts}
+	first, last, ok := rollup.Span()
+	if !ok {
+		return res, errors.New("no visits in the input: nothing to report")
+	}
+	v.coverage = period{from: first, to: last}
+	if cfg.AsOf.IsZero() {
+		_, latest, _ := rollup.TimeRange()
+		v.asOf = defaultAsOf(latest, loc)
+	} else {
+		v.asOf = aggregate.DayFromDate(cfg.AsOf)
+	}
+	v.cur, v.prev = periods(cfg.Period, v.asOf)
+	model := siteModel(v)
 	err = pub.publish(func(dir string) error { return renderer.WriteSite(dir, model) })
 	if err != nil {
 		return res, err
@@ -113,46 +138,4 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 		}
 	}
 	return rollup, *r.Stats(), r.Err()
-}
-
-func indexModel(cat *rules.Catalog, r *aggregate.Rollup, stats *ingest.Stats, title string) *render.Site {
-	first, last, _ := r.Span()
-	s := &render.Site{
-		Info: render.SiteInfo{
-			Title:        title,
-			AsOf:         last.String(),
-			Period:       render.Period{From: first.String(), To: last.String()},
-			RulesVersion: cat.Hash[:12],
-		},
-	}
-	if s.Info.Title == "" {
-		s.Info.Title = "Referrer report"
-	}
-	p := &s.Index
-	p.Visits.Current = r.Visits()
-	share := func(n int64) float64 {
-		if r.Visits() == 0 {
-			return 0
-		}
-		return float64(n) / float64(r.Visits())
-	}
-	mediumName := make(map[string]string, len(cat.Mediums))
-	for _, m := range cat.Mediums {
-		mediumName[m.ID] = m.Name
-	}
-	for _, row := range r.ByMedium(first, last) {
-		p.Mediums.Rows = append(p.Mediums.Rows, render.Row{Name: mediumName[row.Name], Visits: row.Visits, Share: share(row.Visits)})
-	}
-	for _, row := range r.BySource(first, last) {
-		out := render.Row{Name: row.Name, Visits: row.Visits, Share: share(row.Visits)}
-		if src, ok := cat.Source(row.Name); ok && row.Known {
-			out.Name = src.Name
-		} else if row.Medium == rules.MediumDirect || row.Medium == rules.MediumInternal {
-			out.Name = mediumName[row.Medium]
-		} else {
-			out.Note = "not in catalog"
-		}
-		p.TopSources.Rows = append(p.TopSources.Rows, out)
-	}
-	return s
 }

@@ -1,9 +1,24 @@
 // Package aggregate sums classified visits into rollups that can be merged,
-// and sorts them into the tables the report shows.
+// and hands them back in a fixed order for the report to tabulate.
+//
+// A rollup holds two tables. The core table counts visits by day, source,
+// medium, evidence and two flags (had a referrer, was tagged). The detail
+// table counts, per day and source, the values behind the source: the
+// referrer hosts that folded into it, the utm_source spellings, utm_medium
+// and utm_campaign values, landing pages, and for hosts no rule knows,
+// example referrers.
+//
+// Visit data is written by strangers, so every table is bounded: each
+// source keeps at most a fixed number of distinct values per breakdown,
+// and at most MaxUnknownSources unknown sources are kept apart. What does
+// not fit is counted under Other, and the rollup says that it happened.
+// Which values are kept depends on the order visits arrive in; the reader
+// reads inputs in a fixed order, so a build is still deterministic.
 package aggregate
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/webmasterid/refreport/report/ingest"
@@ -26,7 +41,7 @@ func DayOf(t int64, loc *time.Location) Day {
 	return Day(d)
 }
 
-// Date returns the day's calendar date.
+// Date returns the day's calendar date, at midnight UTC.
 func (d Day) Date() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // String formats d as YYYY-MM-DD.
@@ -38,155 +53,449 @@ func DayFromDate(t time.Time) Day {
 	return DayOf(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Unix(), time.UTC)
 }
 
-// Key identifies one group of visits.
-type Key struct {
-	Day      Day
-	Source   string
-	Medium   string
-	Evidence rules.Evidence
-	// Known is set when Source is a catalog id. An unknown host or
-	// utm_source may spell the same as an id ("http://google/"), and must
-	// not be counted as that source.
+// Dim is a breakdown kept per source.
+type Dim uint8
+
+const (
+	DimHost      Dim = iota // the normalised referrer host
+	DimSpelling             // utm_source exactly as written
+	DimUTMMedium            // utm_medium, normalised
+	DimCampaign             // utm_campaign, normalised
+	DimLanding              // the landing page's path
+	DimReferrer             // the referrer without query or fragment: unknown hosts only
+	NumDims
+)
+
+var dimNames = [NumDims]string{"host", "utm_source", "utm_medium", "utm_campaign", "landing_page", "referrer"}
+
+func (d Dim) String() string {
+	if d < NumDims {
+		return dimNames[d]
+	}
+	return "dim?"
+}
+
+// Limits on what a rollup keeps. They bound memory whatever the input; a
+// real site stays well inside them.
+const (
+	MaxValues         = 1000  // distinct values per catalog source and breakdown
+	MaxUnknownValues  = 20    // ... per unknown source (a host or utm_source no rule knows)
+	MaxExamples       = 5     // example referrers per unknown host
+	MaxUnknownSources = 50000 // distinct unknown sources; the rest are summed as OtherSource
+	MaxValueLen       = 300   // bytes of a value kept; longer ones are cut
+)
+
+// OtherSource is where unknown sources go once MaxUnknownSources are kept.
+const OtherSource = "(other)"
+
+// OtherValue is the value under which a breakdown counts what did not fit.
+const OtherValue = "(other)"
+
+// Source identifies a source: a catalog id, or a name no rule knows (a
+// host, a utm_source value). The two never mix, even when they are spelled
+// alike: "http://google/" is not Google.
+type Source struct {
+	Name  string
 	Known bool
 }
 
-// Rollup holds visit counts by Key. The zero value is not usable; call New.
-type Rollup struct {
-	loc    *time.Location
-	groups map[Key]int64
-	visits int64
+// Key is one group of the core table.
+type Key struct {
+	Day        Day
+	Source     Source
+	Medium     string
+	Evidence   rules.Evidence
+	NoReferrer bool // the visit had no referrer
+	Tagged     bool // the visit had a utm_source tag
 }
+
+// DetailKey is one group of the detail table.
+type DetailKey struct {
+	Day    Day
+	Source Source
+	Dim    Dim
+	Value  string
+}
+
+type sourceRef struct {
+	name  uint32
+	known bool
+}
+
+type coreKey struct {
+	day      Day
+	source   sourceRef
+	medium   uint8
+	evidence rules.Evidence
+	flags    uint8
+}
+
+const (
+	flagNoReferrer = 1 << iota
+	flagTagged
+)
+
+type detailKey struct {
+	day    Day
+	source sourceRef
+	dim    Dim
+	value  uint32
+}
+
+type sourceDim struct {
+	source sourceRef
+	dim    Dim
+}
+
+// Rollup holds visit counts. Make one with New.
+type Rollup struct {
+	loc *time.Location
+
+	strs    []string          // interned strings by id
+	ids     map[string]uint32 // and back
+	core    map[coreKey]int64
+	detail  map[detailKey]int64
+	kept    map[sourceDim]map[uint32]struct{} // values admitted per source and breakdown
+	dropped map[sourceDim]int64               // visits counted under OtherValue because a breakdown was full
+
+	unknownSources map[uint32]struct{}
+	otherSources   int64 // visits summed into OtherSource
+
+	visits           int64
+	minTime, maxTime int64
+	any              bool
+}
+
+var mediumIndex = func() map[string]uint8 {
+	m := make(map[string]uint8)
+	for i, id := range rules.Vocabulary() {
+		m[id] = uint8(i)
+	}
+	return m
+}()
+
+var mediums = rules.Vocabulary()
 
 // New returns an empty Rollup that buckets days in loc.
 func New(loc *time.Location) *Rollup {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Rollup{loc: loc, groups: make(map[Key]int64)}
+	return &Rollup{
+		loc:            loc,
+		ids:            make(map[string]uint32),
+		core:           make(map[coreKey]int64),
+		detail:         make(map[detailKey]int64),
+		kept:           make(map[sourceDim]map[uint32]struct{}),
+		dropped:        make(map[sourceDim]int64),
+		unknownSources: make(map[uint32]struct{}),
+	}
+}
+
+// Location returns the zone days are bucketed in.
+func (r *Rollup) Location() *time.Location { return r.loc }
+
+// intern returns s's id, copying s the first time: the visit's memory is
+// reused by the reader, and no group may pin an input line.
+func (r *Rollup) intern(s string) uint32 {
+	if id, ok := r.ids[s]; ok {
+		return id
+	}
+	s = strings.Clone(s)
+	id := uint32(len(r.strs))
+	r.strs = append(r.strs, s)
+	r.ids[s] = id
+	return id
 }
 
 // Add counts one classified visit.
 func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
-	k := Key{DayOf(v.Time, r.loc), res.Source, res.Medium, res.Evidence, res.Known}
-	r.groups[k] += v.Weight
-	r.visits += v.Weight
+	w := v.Weight
+	if w == 0 {
+		return
+	}
+	if !r.any || v.Time < r.minTime {
+		r.minTime = v.Time
+	}
+	if !r.any || v.Time > r.maxTime {
+		r.maxTime = v.Time
+	}
+	r.any = true
+	r.visits += w
+	day := DayOf(v.Time, r.loc)
+
+	src := sourceRef{known: res.Known}
+	if res.Known {
+		src.name = r.intern(res.Source)
+	} else {
+		name := clip(res.Source)
+		id, ok := r.ids[name]
+		if _, kept := r.unknownSources[id]; !ok || !kept {
+			if len(r.unknownSources) >= MaxUnknownSources {
+				name = OtherSource
+				r.otherSources += w
+			}
+			id = r.intern(name)
+			r.unknownSources[id] = struct{}{}
+		}
+		src.name = id
+	}
+
+	var flags uint8
+	if res.Host == "" && res.Evidence != rules.EvidenceApp {
+		flags |= flagNoReferrer
+	}
+	if res.UTMSource != "" {
+		flags |= flagTagged
+	}
+	r.core[coreKey{day, src, mediumIndex[res.Medium], res.Evidence, flags}] += w
+
+	switch res.Evidence {
+	case rules.EvidenceDirect, rules.EvidenceInternal:
+		// Direct and internal visits keep only their landing pages, which
+		// the estimate of lost referrals compares with other sources'.
+		r.addDetail(day, src, DimLanding, landingPath(v.URL), w, MaxValues)
+		return
+	}
+	max := MaxValues
+	if !res.Known {
+		max = MaxUnknownValues
+		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
+			r.addDetail(day, src, DimReferrer, referrerExample(v.Referrer), w, MaxExamples)
+		}
+	} else if res.Host != "" {
+		r.addDetail(day, src, DimHost, res.Host, w, max)
+	}
+	if res.UTMSource != "" {
+		r.addDetail(day, src, DimSpelling, res.UTMSource, w, max)
+	}
+	if res.UTMMedium != "" {
+		r.addDetail(day, src, DimUTMMedium, res.UTMMedium, w, max)
+	}
+	if res.UTMCampaign != "" {
+		r.addDetail(day, src, DimCampaign, res.UTMCampaign, w, max)
+	}
+	r.addDetail(day, src, DimLanding, landingPath(v.URL), w, max)
 }
 
-// Merge adds o's counts to r.
+// addDetail counts w visits for value in a breakdown of src, or under
+// OtherValue once the breakdown holds max values.
+func (r *Rollup) addDetail(day Day, src sourceRef, dim Dim, value string, w int64, max int) {
+	value = clip(value)
+	sd := sourceDim{src, dim}
+	kept := r.kept[sd]
+	if kept == nil {
+		kept = make(map[uint32]struct{})
+		r.kept[sd] = kept
+	}
+	id, interned := r.ids[value]
+	if _, ok := kept[id]; !interned || !ok {
+		if len(kept) >= max {
+			r.dropped[sd] += w
+			return
+		}
+		id = r.intern(value)
+		kept[id] = struct{}{}
+	}
+	r.detail[detailKey{day, src, dim, id}] += w
+}
+
+// clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
+func clip(s string) string {
+	if len(s) <= MaxValueLen {
+		return s
+	}
+	i := MaxValueLen
+	for i > 0 && s[i]&0xc0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// landingPath returns the path of a page URL: no scheme, host, query or
+// fragment, so that click ids and tags do not split one page into many.
+func landingPath(u string) string {
+	u = strings.TrimSpace(u)
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	} else if strings.HasPrefix(u, "//") {
+		if j := strings.IndexByte(u[2:], '/'); j >= 0 {
+			u = u[2+j:]
+		} else {
+			u = "/"
+		}
+	}
+	if u == "" {
+		return "/"
+	}
+	return u
+}
+
+// referrerExample returns a referrer without its query and fragment: they
+// can hold search terms, e-mail addresses and session tokens, none of which
+// belong in a published report.
+func referrerExample(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if i := strings.IndexAny(ref, "?#"); i >= 0 {
+		ref = ref[:i]
+	}
+	return ref
+}
+
+// Merge adds o's counts to r. Both must bucket days in the same zone.
 func (r *Rollup) Merge(o *Rollup) {
-	for k, n := range o.groups {
-		r.groups[k] += n
+	for k, n := range o.core {
+		k.source = r.remap(o, k.source)
+		r.core[k] += n
+	}
+	for _, g := range o.Details() {
+		src := sourceRef{r.intern(g.Source.Name), g.Source.Known}
+		r.detail[detailKey{g.Day, src, g.Dim, r.intern(g.Value)}] += g.Visits
+		sd := sourceDim{src, g.Dim}
+		if r.kept[sd] == nil {
+			r.kept[sd] = make(map[uint32]struct{})
+		}
+		r.kept[sd][r.ids[g.Value]] = struct{}{}
+	}
+	for sd, n := range o.dropped {
+		r.dropped[sourceDim{r.remap(o, sd.source), sd.dim}] += n
+	}
+	for id := range o.unknownSources {
+		r.unknownSources[r.intern(o.strs[id])] = struct{}{}
+	}
+	r.otherSources += o.otherSources
+	if o.any {
+		if !r.any || o.minTime < r.minTime {
+			r.minTime = o.minTime
+		}
+		if !r.any || o.maxTime > r.maxTime {
+			r.maxTime = o.maxTime
+		}
+		r.any = true
 	}
 	r.visits += o.visits
+}
+
+func (r *Rollup) remap(o *Rollup, s sourceRef) sourceRef {
+	return sourceRef{r.intern(o.strs[s.name]), s.known}
 }
 
 // Visits returns the total of all visits added.
 func (r *Rollup) Visits() int64 { return r.visits }
 
+// TimeRange returns the earliest and latest visit time (Unix seconds);
+// ok is false when no visit was added.
+func (r *Rollup) TimeRange() (min, max int64, ok bool) { return r.minTime, r.maxTime, r.any }
+
 // Span returns the first and last day with visits; ok is false when there
 // are none.
 func (r *Rollup) Span() (first, last Day, ok bool) {
-	for k := range r.groups {
-		if !ok || k.Day < first {
-			first = k.Day
-		}
-		if !ok || k.Day > last {
-			last = k.Day
-		}
-		ok = true
+	if !r.any {
+		return 0, 0, false
 	}
-	return first, last, ok
+	return DayOf(r.minTime, r.loc), DayOf(r.maxTime, r.loc), true
 }
 
-// Group is one key of a rollup and its visits.
+// Group is one core group and its visits.
 type Group struct {
 	Key
 	Visits int64
 }
 
-// Groups returns every group, sorted by day, source, medium and evidence.
+// Groups returns every core group, sorted by key.
 func (r *Rollup) Groups() []Group {
-	out := make([]Group, 0, len(r.groups))
-	for k, n := range r.groups {
-		out = append(out, Group{k, n})
+	out := make([]Group, 0, len(r.core))
+	for k, n := range r.core {
+		out = append(out, Group{Key{
+			Day:        k.day,
+			Source:     Source{r.strs[k.source.name], k.source.known},
+			Medium:     mediums[k.medium],
+			Evidence:   k.evidence,
+			NoReferrer: k.flags&flagNoReferrer != 0,
+			Tagged:     k.flags&flagTagged != 0,
+		}, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key.less(&out[j].Key) })
+	return out
+}
+
+func (a *Source) less(b *Source) bool {
+	if a.Name != b.Name {
+		return a.Name < b.Name
+	}
+	return !a.Known && b.Known
+}
+
+func (a *Key) less(b *Key) bool {
+	switch {
+	case a.Day != b.Day:
+		return a.Day < b.Day
+	case a.Source != b.Source:
+		return a.Source.less(&b.Source)
+	case a.Medium != b.Medium:
+		return a.Medium < b.Medium
+	case a.Evidence != b.Evidence:
+		return a.Evidence < b.Evidence
+	case a.NoReferrer != b.NoReferrer:
+		return !a.NoReferrer
+	}
+	return !a.Tagged && b.Tagged
+}
+
+// Detail is one detail group and its visits.
+type Detail struct {
+	DetailKey
+	Visits int64
+}
+
+// Details returns every detail group, sorted by key.
+func (r *Rollup) Details() []Detail {
+	out := make([]Detail, 0, len(r.detail))
+	for k, n := range r.detail {
+		out = append(out, Detail{DetailKey{k.day, Source{r.strs[k.source.name], k.source.known}, k.dim, r.strs[k.value]}, n})
 	}
 	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Key, out[j].Key
-		if a.Day != b.Day {
+		a, b := &out[i].DetailKey, &out[j].DetailKey
+		switch {
+		case a.Day != b.Day:
 			return a.Day < b.Day
+		case a.Source != b.Source:
+			return a.Source.less(&b.Source)
+		case a.Dim != b.Dim:
+			return a.Dim < b.Dim
 		}
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		if a.Medium != b.Medium {
-			return a.Medium < b.Medium
-		}
-		if a.Evidence != b.Evidence {
-			return a.Evidence < b.Evidence
-		}
-		return !a.Known && b.Known
+		return a.Value < b.Value
 	})
 	return out
 }
 
-// Row is one line of a table: a name and its visits.
-type Row struct {
-	Name   string
-	Medium string // for sources
-	Known  bool   // for sources: Name is a catalog id
+// Dropped is a breakdown that was full: Visits were counted under
+// OtherValue instead of their own value.
+type Dropped struct {
+	Source Source
+	Dim    Dim
 	Visits int64
 }
 
-// BySource returns the visits per source and medium between from and to
-// (inclusive), most visits first, then by name.
-func (r *Rollup) BySource(from, to Day) []Row {
-	type sm struct {
-		source, medium string
-		known          bool
+// Dropped lists the breakdowns that reached their limit, and OtherSources
+// the visits of unknown sources beyond MaxUnknownSources.
+func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
+	for sd, n := range r.dropped {
+		d = append(d, Dropped{Source{r.strs[sd.source.name], sd.source.known}, sd.dim, n})
 	}
-	m := make(map[sm]int64)
-	for k, n := range r.groups {
-		if k.Day >= from && k.Day <= to {
-			m[sm{k.Source, k.Medium, k.Known}] += n
+	sort.Slice(d, func(i, j int) bool {
+		if d[i].Source != d[j].Source {
+			return d[i].Source.less(&d[j].Source)
 		}
-	}
-	rows := make([]Row, 0, len(m))
-	for k, n := range m {
-		rows = append(rows, Row{Name: k.source, Medium: k.medium, Known: k.known, Visits: n})
-	}
-	sortRows(rows)
-	return rows
-}
-
-// ByMedium returns the visits per medium between from and to (inclusive),
-// most visits first.
-func (r *Rollup) ByMedium(from, to Day) []Row {
-	m := make(map[string]int64)
-	for k, n := range r.groups {
-		if k.Day >= from && k.Day <= to {
-			m[k.Medium] += n
-		}
-	}
-	rows := make([]Row, 0, len(m))
-	for k, n := range m {
-		rows = append(rows, Row{Name: k, Visits: n})
-	}
-	sortRows(rows)
-	return rows
-}
-
-func sortRows(rows []Row) {
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.Visits != b.Visits {
-			return a.Visits > b.Visits
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		if a.Medium != b.Medium {
-			return a.Medium < b.Medium
-		}
-		return !a.Known && b.Known
+		return d[i].Dim < d[j].Dim
 	})
+	return d, r.otherSources
 }

@@ -1,9 +1,12 @@
 package aggregate
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/webmasterid/refreport/report/ingest"
 	"github.com/webmasterid/refreport/report/rules"
@@ -37,60 +40,176 @@ func TestDayOf(t *testing.T) {
 	}
 }
 
-func visit(ts string, weight int64) *ingest.Visit {
-	tm, _ := time.Parse(time.RFC3339, ts)
-	return &ingest.Visit{Time: tm.Unix(), Weight: weight}
+func visit(ts, url, ref string, weight int64) *ingest.Visit {
+	tm, err := time.Parse(time.RFC3339, ts)
+	if err != nil {
+		panic(err)
+	}
+	return &ingest.Visit{Time: tm.Unix(), URL: url, Referrer: ref, Weight: weight}
 }
 
-func TestRollupTables(t *testing.T) {
+var (
+	google  = &rules.Result{Source: "google", Medium: "search", Evidence: rules.EvidenceReferrer, Known: true, Host: "www.google.de"}
+	fbPaid  = &rules.Result{Source: "facebook", Medium: "paid_social", Evidence: rules.EvidenceUTM, Known: true, UTMSource: " FB ", UTMMedium: "cpc", UTMCampaign: "spring"}
+	direct  = &rules.Result{Source: "direct", Medium: "direct", Evidence: rules.EvidenceDirect}
+	unknown = &rules.Result{Source: "blog.example", Medium: "referral", Evidence: rules.EvidenceUnknown, Host: "blog.example"}
+)
+
+func TestRollupGroups(t *testing.T) {
 	r := New(time.UTC)
-	google := &rules.Result{Source: "google", Medium: "search", Evidence: rules.EvidenceReferrer, Known: true}
-	fb := &rules.Result{Source: "facebook", Medium: "social", Evidence: rules.EvidenceReferrer, Known: true}
-	fbPaid := &rules.Result{Source: "facebook", Medium: "paid_social", Evidence: rules.EvidenceUTM, Known: true}
-	r.Add(visit("2026-11-20T10:00:00Z", 3), google)
-	r.Add(visit("2026-11-21T10:00:00Z", 2), fb)
-	r.Add(visit("2026-11-21T11:00:00Z", 1), fbPaid)
-	r.Add(visit("2026-11-22T11:00:00Z", 5), fb) // outside the range below
+	r.Add(visit("2026-11-20T10:00:00Z", "https://shop.example.com/p/1?gclid=x", "https://www.google.de/", 3), google)
+	r.Add(visit("2026-11-20T11:00:00Z", "https://shop.example.com/p/1#top", "https://www.google.de/search", 1), google)
+	r.Add(visit("2026-11-21T10:00:00Z", "https://shop.example.com/?utm_source=%20FB%20", "", 2), fbPaid)
+	r.Add(visit("2026-11-21T12:00:00Z", "/about", "", 1), direct)
+	r.Add(visit("2026-11-22T12:00:00Z", "https://shop.example.com", "https://blog.example/post?email=a@b.example#c", 1), unknown)
+	// A host no rule knows that spells like a catalog id stays apart.
+	r.Add(visit("2026-11-22T12:00:00Z", "https://shop.example.com/", "http://google/", 1), &rules.Result{Source: "google", Medium: "referral", Evidence: rules.EvidenceUnknown, Host: "google"})
 
-	first, last, ok := r.Span()
-	if !ok || first.String() != "2026-11-20" || last.String() != "2026-11-22" {
-		t.Errorf("Span = %s, %s, %v", first, last, ok)
+	want := []Group{
+		{Key{DayFromDate(date(2026, 11, 20)), Source{"google", true}, "search", rules.EvidenceReferrer, false, false}, 4},
+		{Key{DayFromDate(date(2026, 11, 21)), Source{"direct", false}, "direct", rules.EvidenceDirect, true, false}, 1},
+		{Key{DayFromDate(date(2026, 11, 21)), Source{"facebook", true}, "paid_social", rules.EvidenceUTM, true, true}, 2},
+		{Key{DayFromDate(date(2026, 11, 22)), Source{"blog.example", false}, "referral", rules.EvidenceUnknown, false, false}, 1},
+		{Key{DayFromDate(date(2026, 11, 22)), Source{"google", false}, "referral", rules.EvidenceUnknown, false, false}, 1},
 	}
-	from, to := DayFromDate(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)), DayFromDate(time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
-	got := r.BySource(from, to)
-	want := []Row{
-		{Name: "google", Medium: "search", Known: true, Visits: 3},
-		{Name: "facebook", Medium: "social", Known: true, Visits: 2},
-		{Name: "facebook", Medium: "paid_social", Known: true, Visits: 1},
+	if got := r.Groups(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Groups:\ngot  %+v\nwant %+v", got, want)
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("BySource = %+v, want %+v", got, want)
-	}
-	gotM := r.ByMedium(from, last)
-	wantM := []Row{{Name: "social", Visits: 7}, {Name: "search", Visits: 3}, {Name: "paid_social", Visits: 1}}
-	if !reflect.DeepEqual(gotM, wantM) {
-		t.Errorf("ByMedium = %+v, want %+v", gotM, wantM)
-	}
-	if r.Visits() != 11 {
-		t.Errorf("Visits = %d, want 11", r.Visits())
+	if r.Visits() != 9 {
+		t.Errorf("Visits = %d, want 9", r.Visits())
 	}
 
-	// Merging two halves equals adding everything to one.
-	a, b := New(time.UTC), New(time.UTC)
-	a.Add(visit("2026-11-20T10:00:00Z", 3), google)
-	a.Add(visit("2026-11-21T10:00:00Z", 2), fb)
-	b.Add(visit("2026-11-21T11:00:00Z", 1), fbPaid)
-	b.Add(visit("2026-11-22T11:00:00Z", 5), fb)
+	details := map[string]int64{}
+	for _, d := range r.Details() {
+		details[d.Day.String()+" "+d.Source.Name+" "+d.Dim.String()+" "+d.Value] += d.Visits
+	}
+	for k, n := range map[string]int64{
+		"2026-11-20 google host www.google.de":                       4,
+		"2026-11-20 google landing_page /p/1":                        4, // no query, no fragment
+		"2026-11-21 facebook utm_source  FB ":                        2, // the spelling as written
+		"2026-11-21 facebook utm_medium cpc":                         2,
+		"2026-11-21 facebook utm_campaign spring":                    2,
+		"2026-11-21 facebook landing_page /":                         2,
+		"2026-11-21 direct landing_page /about":                      1,
+		"2026-11-22 blog.example referrer https://blog.example/post": 1, // no query: it can hold an address
+		"2026-11-22 blog.example landing_page /":                     1,
+	} {
+		if details[k] != n {
+			t.Errorf("detail %q = %d, want %d", k, details[k], n)
+		}
+	}
+	if len(details) != 11 {
+		t.Errorf("%d details, want 11: %v", len(details), details)
+	}
+}
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// A rollup keeps its own copies: the reader reuses its buffers.
+func TestRollupCopies(t *testing.T) {
+	r := New(time.UTC)
+	buf := []byte("www.google.de")
+	res := *google
+	res.Host = string(buf) // stands for a string that shares the reader's buffer
+	v := visit("2026-11-20T10:00:00Z", "https://shop.example.com/", "https://www.google.de/", 1)
+	r.Add(v, &res)
+	for _, d := range r.Details() {
+		if d.Dim == DimHost && d.Value != "www.google.de" {
+			t.Errorf("host = %q", d.Value)
+		}
+	}
+}
+
+// Merging two halves equals adding everything to one, details included.
+func TestRollupMerge(t *testing.T) {
+	visits := []struct {
+		v   *ingest.Visit
+		res *rules.Result
+	}{
+		{visit("2026-11-20T10:00:00Z", "https://shop.example.com/a", "https://www.google.de/", 3), google},
+		{visit("2026-11-21T10:00:00Z", "https://shop.example.com/b", "", 2), fbPaid},
+		{visit("2026-11-21T11:00:00Z", "https://shop.example.com/c", "", 1), direct},
+		{visit("2026-11-22T11:00:00Z", "https://shop.example.com/a", "https://blog.example/x", 5), unknown},
+		{visit("2026-11-23T11:00:00Z", "https://shop.example.com/d", "https://www.google.de/", 1), google},
+	}
+	all, a, b := New(time.UTC), New(time.UTC), New(time.UTC)
+	for i, x := range visits {
+		all.Add(x.v, x.res)
+		if i%2 == 0 {
+			a.Add(x.v, x.res)
+		} else {
+			b.Add(x.v, x.res)
+		}
+	}
 	a.Merge(b)
-	if !reflect.DeepEqual(a.groups, r.groups) || a.Visits() != r.Visits() {
-		t.Errorf("merged rollup differs:\n%v\n%v", a.groups, r.groups)
+	if !reflect.DeepEqual(a.Groups(), all.Groups()) || !reflect.DeepEqual(a.Details(), all.Details()) || a.Visits() != all.Visits() {
+		t.Errorf("merged rollup differs")
+	}
+	af, al, _ := a.Span()
+	f, l, _ := all.Span()
+	if af != f || al != l {
+		t.Errorf("merged span %s..%s, want %s..%s", af, al, f, l)
+	}
+}
+
+// A flood of distinct values fills a breakdown and then counts as dropped,
+// and a flood of unknown hosts is summed under OtherSource.
+func TestRollupLimits(t *testing.T) {
+	r := New(time.UTC)
+	for i := range MaxValues + 10 {
+		v := visit("2026-11-20T10:00:00Z", fmt.Sprintf("https://shop.example.com/p/%d", i), "https://www.google.de/", 1)
+		r.Add(v, google)
+	}
+	d, other := r.Dropped()
+	if len(d) != 1 || d[0].Dim != DimLanding || d[0].Visits != 10 || other != 0 {
+		t.Errorf("Dropped = %+v, %d; want 10 landing-page visits", d, other)
+	}
+	landing := 0
+	for _, x := range r.Details() {
+		if x.Dim == DimLanding {
+			landing++
+		}
+	}
+	if landing != MaxValues {
+		t.Errorf("%d landing pages kept, want %d", landing, MaxValues)
 	}
 
-	// An unknown host that spells like a catalog id stays apart from it.
-	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "referral", Evidence: rules.EvidenceUnknown})
-	r.Add(visit("2026-11-20T12:00:00Z", 1), &rules.Result{Source: "google", Medium: "search", Evidence: rules.EvidenceUTM})
-	rows := r.BySource(from, from)
-	if len(rows) != 3 || rows[0] != (Row{Name: "google", Medium: "search", Known: true, Visits: 3}) {
-		t.Errorf("unknown google merged with the catalog's: %+v", rows)
+	r = New(time.UTC)
+	for i := range MaxUnknownSources + 5 {
+		host := fmt.Sprintf("spam%d.example", i)
+		r.Add(visit("2026-11-20T10:00:00Z", "https://shop.example.com/", "https://"+host+"/", 1),
+			&rules.Result{Source: host, Medium: "referral", Evidence: rules.EvidenceUnknown, Host: host})
+	}
+	if _, other := r.Dropped(); other != 5 {
+		t.Errorf("other sources = %d visits, want 5", other)
+	}
+	n := 0
+	for _, g := range r.Groups() {
+		if g.Source.Name == OtherSource {
+			n += int(g.Visits)
+		}
+	}
+	if n != 5 {
+		t.Errorf("OtherSource has %d visits, want 5", n)
+	}
+
+	long := strings.Repeat("é", MaxValueLen)
+	if c := clip(long); len(c) > MaxValueLen+len("…") || !utf8.ValidString(c) {
+		t.Errorf("clip: %d bytes, valid %v", len(c), utf8.ValidString(c))
+	}
+}
+
+func TestLandingPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://shop.example.com/p/1?utm_source=x": "/p/1",
+		"https://shop.example.com":                  "/",
+		"https://shop.example.com#top":              "/",
+		"//shop.example.com/a/b":                    "/a/b",
+		"/only/path?q":                              "/only/path",
+		"":                                          "/",
+	} {
+		if got := landingPath(in); got != want {
+			t.Errorf("landingPath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -42,12 +42,18 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fs.Var(&maxBad, "max-bad-rows", "fail when more than this `share` of rows is skipped as unreadable (1% or 0.01)")
 	title := fs.String("title", "", "the site's `title` (default from the data)")
 	force := fs.Bool("force", false, "replace an --out directory that refreport did not write")
+	var asOf dateFlag
+	fs.Var(&asOf, "as-of", "the report's last `date` (default the last complete day in the data)")
+	period := fs.String("period", "28d", "the report's `period`: 7d, 28d, 90d, or month (the calendar month to date); compared with the one before")
 	if err := parse(fs, buildAbout, args); err != nil {
 		return err
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
 		return usageErr("--tz %s: unknown time zone", *tz)
+	}
+	if err := report.CheckPeriod(*period); err != nil {
+		return usageErr("%v", err)
 	}
 	inputs := fs.Args()
 	if len(inputs) == 0 {
@@ -67,6 +73,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		MaxBadRows: float64(maxBad),
 		Title:      *title,
 		Force:      *force,
+		AsOf:       asOf.t,
+		Period:     *period,
 		Stdin:      e.stdin,
 	}
 	res, err := report.Build(ctx, cfg)

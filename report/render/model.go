@@ -104,6 +104,13 @@ type IndexPage struct {
 	Mediums      Table  // with Change, linked to medium pages
 	Unrecognised Share  // visits from hosts no rule knows, of External
 	Warnings     []string
+	Directory    []LinkGroup // every source page, grouped by medium: the index links to every page
+}
+
+// LinkGroup is a titled list of links.
+type LinkGroup struct {
+	Title Link
+	Links []Link
 }
 
 // Share is a count and its share of a total.

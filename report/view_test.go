@@ -1,0 +1,211 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/webmasterid/refreport/report/aggregate"
+	"github.com/webmasterid/refreport/report/ingest"
+	"github.com/webmasterid/refreport/report/render"
+	"github.com/webmasterid/refreport/report/rules"
+)
+
+func day(s string) aggregate.Day {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return aggregate.DayFromDate(t)
+}
+
+func TestPeriods(t *testing.T) {
+	for _, tc := range []struct {
+		name, asOf                        string
+		from, to, prevFrom, prevTo, label string
+	}{
+		{"28d", "2026-11-24", "2026-10-28", "2026-11-24", "2026-09-30", "2026-10-27", "28 days"},
+		{"7d", "2026-11-24", "2026-11-18", "2026-11-24", "2026-11-11", "2026-11-17", "7 days"},
+		{"90d", "2026-11-24", "2026-08-27", "2026-11-24", "2026-05-29", "2026-08-26", "90 days"},
+		{"month", "2026-11-24", "2026-11-01", "2026-11-24", "2026-10-01", "2026-10-24", "November 2026 to date"},
+		{"month", "2026-03-31", "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28", "March 2026 to date"},
+	} {
+		cur, prev := periods(tc.name, day(tc.asOf))
+		got := []string{cur.from.String(), cur.to.String(), prev.from.String(), prev.to.String(), cur.label}
+		want := []string{tc.from, tc.to, tc.prevFrom, tc.prevTo, tc.label}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("periods(%s, %s) = %v, want %v", tc.name, tc.asOf, got, want)
+		}
+	}
+	if CheckPeriod("week") == nil {
+		t.Error("CheckPeriod accepted week")
+	}
+}
+
+func TestDefaultAsOf(t *testing.T) {
+	for ts, want := range map[string]string{
+		"2026-11-24T23:30:00Z": "2026-11-24", // the day reached its last hour: complete
+		"2026-11-25T02:00:00Z": "2026-11-24", // a nightly export with two hours of today
+		"2026-11-24T22:59:59Z": "2026-11-23",
+	} {
+		tm, _ := time.Parse(time.RFC3339, ts)
+		if got := defaultAsOf(tm.Unix(), time.UTC).String(); got != want {
+			t.Errorf("defaultAsOf(%s) = %s, want %s", ts, got, want)
+		}
+	}
+}
+
+// testSite classifies visits given as "day referrer url" lines with the
+// shipped catalog and builds the site model for a 7-day period.
+func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
+	t.Helper()
+	cat, err := rules.Load("../sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rules.Compile(cat, []string{"shop.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := m.NewClassifier()
+	r := aggregate.New(time.UTC)
+	for _, line := range lines {
+		f := strings.Fields(line)
+		for len(f) < 3 {
+			f = append(f, "")
+		}
+		v := ingest.Visit{Time: day(f[0]).Date().Unix() + 12*3600, Referrer: f[1], URL: f[2], Weight: 1}
+		if v.URL == "" {
+			v.URL = "https://shop.example.com/"
+		}
+		res := cl.Classify(&v)
+		r.Add(&v, &res)
+	}
+	first, last, _ := r.Span()
+	v := &view{cat: cat, r: r, stats: &ingest.Stats{Rows: int64(len(lines))}, coverage: period{from: first, to: last}, asOf: day(asOf)}
+	v.cur, v.prev = periods("7d", v.asOf)
+	return siteModel(v)
+}
+
+func TestSiteModel(t *testing.T) {
+	s := testSite(t, "2026-11-24",
+		// previous period: google only
+		"2026-11-12 https://www.google.com/",
+		"2026-11-13 https://www.google.de/",
+		// this period
+		"2026-11-20 https://www.google.co.uk/",
+		"2026-11-21 https://es.aliexpress.com/item/1.html",
+		"2026-11-21 https://s.click.aliexpress.com/e/_x",
+		"2026-11-22 - https://shop.example.com/p?utm_source=AliExpress",
+		"2026-11-22 https://blog.example/post?who=me@example.com",
+		"2026-11-23 https://blog.example/other",
+		"2026-11-23 https://shop.example.com/cart", // internal
+		"2026-11-24", // direct
+	)
+	ix := s.Index
+	if ix.Visits.Current != 8 || ix.Visits.Previous != 2 || ix.Internal != 1 || ix.External != 7 {
+		t.Errorf("index totals: %+v internal %d external %d", ix.Visits, ix.Internal, ix.External)
+	}
+	if ix.NoReferrer.Visits != 2 || ix.Tagged.Visits != 1 || ix.Unrecognised.Visits != 2 {
+		t.Errorf("shares: no referrer %+v, tagged %+v, unrecognised %+v", ix.NoReferrer, ix.Tagged, ix.Unrecognised)
+	}
+	rows := map[string]render.Row{}
+	for _, r := range ix.TopSources.Rows {
+		rows[r.Name] = r
+		if r.Name == "Internal" {
+			t.Error("internal visits ranked among sources")
+		}
+	}
+	if r := rows["AliExpress"]; r.Visits != 3 || r.Change == nil || !r.Change.New || r.Link == nil || r.Link.Href != "sources/aliexpress.html" {
+		t.Errorf("AliExpress row: %+v", r)
+	}
+	if r := rows["Google"]; r.Visits != 1 || r.Change == nil || r.Change.New || r.Change.Ratio != -0.5 {
+		t.Errorf("Google row: %+v %+v", r, r.Change)
+	}
+	if r := rows["blog.example"]; r.Note != "not in catalog" || r.Link != nil || r.Share != 2.0/7 {
+		t.Errorf("blog.example row: %+v", r)
+	}
+
+	var ali *render.SourcePage
+	for i := range s.Sources {
+		if s.Sources[i].ID == "aliexpress" {
+			ali = &s.Sources[i]
+		}
+	}
+	if ali == nil {
+		t.Fatal("no AliExpress page")
+	}
+	if ali.Status != "Partially verified" || ali.Visits.Current != 3 || !ali.LowVolume {
+		t.Errorf("AliExpress page: status %q, visits %+v, low volume %v", ali.Status, ali.Visits, ali.LowVolume)
+	}
+	kinds := map[string]int64{}
+	for _, e := range ali.Recognised {
+		kinds[e.Kind] = e.Visits
+	}
+	if kinds["referrer"] != 1 || kinds["redirect"] != 1 || kinds["utm"] != 1 {
+		t.Errorf("recognised: %+v", ali.Recognised)
+	}
+	hosts := map[string]int64{}
+	for _, r := range ali.Hosts.Rows {
+		hosts[r.Name] = r.Visits
+	}
+	if hosts["es.aliexpress.com"] != 1 || hosts["s.click.aliexpress.com"] != 1 {
+		t.Errorf("hosts folded into AliExpress: %v", hosts)
+	}
+	if len(ali.Spellings.Rows) != 1 || ali.Spellings.Rows[0].Name != "AliExpress" {
+		t.Errorf("spellings: %+v", ali.Spellings.Rows)
+	}
+	for _, sec := range ali.Sections {
+		if sec.Missing {
+			t.Errorf("AliExpress section %s marked missing", sec.ID)
+		}
+	}
+
+	// A catalog source with visits but no editorial page: every section
+	// is marked missing, none is an empty heading.
+	for _, p := range s.Sources {
+		if p.ID != "google" {
+			continue
+		}
+		for _, sec := range p.Sections {
+			if len(sec.Claims) == 0 && !sec.Missing {
+				t.Errorf("google: empty section %s not marked missing", sec.ID)
+			}
+		}
+	}
+
+	u := s.Unknown
+	if len(u.Hosts) != 1 || u.Hosts[0].Host != "blog.example" || u.Hosts[0].Visits != 2 {
+		t.Fatalf("unrecognised: %+v", u.Hosts)
+	}
+	for _, ex := range u.Hosts[0].Examples {
+		if strings.Contains(ex, "?") || strings.Contains(ex, "@") {
+			t.Errorf("example referrer keeps its query: %q", ex)
+		}
+	}
+
+	found := false
+	for _, g := range s.Index.Directory {
+		for _, l := range g.Links {
+			found = found || l.Href == "sources/aliexpress.html"
+		}
+	}
+	if !found {
+		t.Error("the index does not link the AliExpress page")
+	}
+}
+
+func TestGaps(t *testing.T) {
+	daily := map[aggregate.Day]int64{}
+	cov := period{from: day("2026-10-01"), to: day("2026-10-31")}
+	for d := cov.from; d <= cov.to; d++ {
+		daily[d] = 100
+	}
+	delete(daily, day("2026-10-10"))
+	daily[day("2026-10-15")] = 40 // a Thursday under half the usual 100
+	daily[day("2026-10-16")] = 60 // low, but not under half
+	got := gaps(daily, cov)
+	if len(got) != 2 || got[0].Day != "2026-10-10" || got[0].Note != "no data" || got[1].Day != "2026-10-15" {
+		t.Errorf("gaps = %+v", got)
+	}
+}
