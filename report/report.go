@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"time"
 
@@ -29,8 +30,9 @@ type Config struct {
 	Title      string            // site title; default from the data
 	AsOf       time.Time         // the report's last day; zero: the last complete day in the data
 	Period     string            // 7d, 28d, 90d or month; "" is 28d
+	BaseURL    string            // where the site is published, for absolute links in the sitemap; optional
 	Stdin      io.Reader
-	Log        io.Writer // where the summary and problems go
+	Progress   func(bytes, rows int64) // called as input is read; may be nil
 }
 
 // ConfigError is a problem with flags or configuration, found before any
@@ -49,6 +51,14 @@ type Result struct {
 	Stats  ingest.Stats
 	Visits int64
 	Out    string
+
+	// Set once the site is built: the figures --fail-on checks.
+	AsOf              string
+	Files             int
+	Warnings          []string
+	UnrecognisedShare float64 // of visits from outside the site, in the period
+	StaleReviews      []string
+	AsOfVisits        int64 // visits on the as-of day
 }
 
 // Build runs the whole job.
@@ -67,6 +77,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.Period = "28d"
 	}
 	if err := CheckPeriod(cfg.Period); err != nil {
+		return nil, &ConfigError{err}
+	}
+	if err := checkBaseURL(cfg.BaseURL); err != nil {
 		return nil, &ConfigError{err}
 	}
 	if err := ingest.CheckColumns(cfg.Columns); err != nil {
@@ -92,11 +105,29 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		loc = time.UTC
 	}
 
-	// Read, classify, aggregate.
-	rollup, stats, err := scan(ctx, inputs, ingest.Options{Columns: cfg.Columns, Location: loc, Stdin: cfg.Stdin}, matcher)
+	// Read, classify, aggregate; hash the inputs for the manifest on the
+	// side.
+	type hashed struct {
+		h   []InputHash
+		err error
+	}
+	hashes := make(chan hashed, 1)
+	hashCtx, cancelHash := context.WithCancel(ctx)
+	defer cancelHash()
+	go func() {
+		h, err := hashInputs(hashCtx, inputs)
+		hashes <- hashed{h, err}
+	}()
+	rollup, stats, err := scan(ctx, inputs, ingest.Options{Columns: cfg.Columns, Location: loc, Stdin: cfg.Stdin, Progress: cfg.Progress}, matcher)
 	res := &Result{Stats: stats, Visits: rollup.Visits(), Out: cfg.Out}
 	if err != nil {
+		cancelHash()
+		<-hashes // no goroutine outlives a failed build
 		return res, err
+	}
+	hr := <-hashes
+	if hr.err != nil {
+		return res, hr.err
 	}
 	if skipped := stats.SkippedRows(); skipped > 0 && float64(skipped) > cfg.MaxBadRows*float64(stats.Rows) {
 		return res, fmt.Errorf("%w: %d of %d rows (%.2f%%) skipped, over the limit of %.2f%% (--max-bad-rows)",
@@ -118,7 +149,43 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	v.cur, v.prev = periods(cfg.Period, v.asOf)
 	model := siteModel(v)
-	err = pub.publish(func(dir string) error { return renderer.WriteSite(dir, model) })
+	res.AsOf = v.asOf.String()
+	res.Warnings = model.Index.Warnings
+	res.UnrecognisedShare = model.Index.Unrecognised.Share
+	for _, r := range model.Quality.Overdue {
+		res.StaleReviews = append(res.StaleReviews, r.Source.Text)
+	}
+	for _, g := range v.groups {
+		if g.Day == v.asOf {
+			res.AsOfVisits += g.Visits
+		}
+	}
+	manifest := &Manifest{
+		Refreport:     Version,
+		AsOf:          v.asOf.String(),
+		Period:        manifestPeriod{v.cur.from.String(), v.cur.to.String()},
+		SourcesSHA256: cat.Hash,
+		Inputs:        hr.h,
+		Rows:          stats.Rows,
+		Skipped:       reasons(stats.Skipped),
+		Repaired:      reasons(stats.Repaired),
+	}
+	err = pub.publish(func(dir string) error {
+		if err := renderer.WriteSite(dir, model); err != nil {
+			return err
+		}
+		if err := writeSitemap(dir, cfg.BaseURL); err != nil {
+			return err
+		}
+		if err := testHookBeforeManifest(dir); err != nil {
+			return err
+		}
+		if err := writeManifest(dir, manifest); err != nil {
+			return err
+		}
+		res.Files = len(manifest.Files) + 1
+		return nil
+	})
 	if err != nil {
 		return res, err
 	}
@@ -138,4 +205,20 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 		}
 	}
 	return rollup, *r.Stats(), r.Err()
+}
+
+// testHookBeforeManifest lets tests fail a build after the pages are
+// written, to show that a failed build leaves the previous site.
+var testHookBeforeManifest = func(dir string) error { return nil }
+
+// checkBaseURL accepts an absolute http(s) URL without query or fragment.
+func checkBaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("--base-url %s: want an absolute http or https URL such as https://example.com/reports/", s)
+	}
+	return nil
 }

@@ -79,7 +79,7 @@ func (d Dim) String() string {
 // real site stays well inside them.
 const (
 	MaxValues         = 1000  // distinct values per catalog source and breakdown
-	MaxUnknownValues  = 20    // ... per unknown source (a host or utm_source no rule knows)
+	MaxUnknownValues  = 200   // ... per unknown source (a host or utm_source no rule knows)
 	MaxExamples       = 5     // example referrers per unknown host
 	MaxUnknownSources = 50000 // distinct unknown sources; the rest are summed as OtherSource
 	MaxValueLen       = 300   // bytes of a value kept; longer ones are cut
@@ -291,7 +291,9 @@ func (r *Rollup) addDetail(day Day, src sourceRef, dim Dim, value string, w int6
 	id, interned := r.ids[value]
 	if _, ok := kept[id]; !interned || !ok {
 		if len(kept) >= max {
-			r.dropped[sd] += w
+			if dim != DimReferrer { // examples are a sample by design
+				r.dropped[sd] += w
+			}
 			return
 		}
 		id = r.intern(value)

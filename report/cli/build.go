@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,11 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fs.Var(&maxBad, "max-bad-rows", "fail when more than this `share` of rows is skipped as unreadable (1% or 0.01)")
 	title := fs.String("title", "", "the site's `title` (default from the data)")
 	force := fs.Bool("force", false, "replace an --out directory that refreport did not write")
+	baseURL := fs.String("base-url", "", "the `URL` the site is published at, for absolute links in sitemap.xml")
+	var failOn checksFlag
+	fs.Var(&failOn, "fail-on", "exit 1 after a good build when a `check` fails: stale-reviews, unrecognised-share>X, bad-rows>X, no-data-for-as-of (repeatable, or comma-separated)")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	jsonOut := fs.Bool("json", false, "print a machine-readable summary on standard output")
 	var asOf dateFlag
 	fs.Var(&asOf, "as-of", "the report's last `date` (default the last complete day in the data)")
 	period := fs.String("period", "28d", "the report's `period`: 7d, 28d, 90d, or month (the calendar month to date); compared with the one before")
@@ -75,10 +81,26 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		Force:      *force,
 		AsOf:       asOf.t,
 		Period:     *period,
+		BaseURL:    *baseURL,
 		Stdin:      e.stdin,
 	}
+	var prog *progress
+	if f, ok := e.stderr.(*os.File); ok && !*quiet && os.Getenv("CI") == "" && isTerminal(f) {
+		prog = &progress{w: f}
+		cfg.Progress = prog.update
+	}
 	res, err := report.Build(ctx, cfg)
-	if res != nil {
+	prog.done()
+	var failed []string
+	if err == nil {
+		failed = failOn.failed(res)
+	}
+	if *jsonOut {
+		if jerr := writeJSON(e.stdout, res, err, failed); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
+	if res != nil && !*quiet {
 		printSummary(e.stderr, res)
 	}
 	var cerr *report.ConfigError
@@ -88,8 +110,77 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitFailed, err}
 	}
-	fmt.Fprintf(e.stderr, "refreport: wrote %s\n", res.Out)
+	if !*quiet {
+		fmt.Fprintf(e.stderr, "refreport: wrote %s (%s, as of %s)\n", res.Out, count(int64(res.Files), "file"), res.AsOf)
+		for _, w := range res.Warnings {
+			fmt.Fprintf(e.stderr, "refreport: warning: %s\n", w)
+		}
+	}
+	if len(failed) > 0 {
+		return &exitError{ExitFailed, fmt.Errorf("--fail-on: %s", strings.Join(failed, "; "))}
+	}
 	return nil
+}
+
+// progress draws one line on a terminal, at most a few times a second.
+type progress struct {
+	w     *os.File
+	last  time.Time
+	drawn bool
+}
+
+func (p *progress) update(bytes, rows int64) {
+	now := time.Now() // the clock only paces the drawing; nothing written depends on it
+	if now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.drawn = true
+	fmt.Fprintf(p.w, "\rrefreport: read %s, %d rows\033[K", byteSize(bytes), rows)
+}
+
+func (p *progress) done() {
+	if p != nil && p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// writeJSON prints the build's summary for machines.
+func writeJSON(w io.Writer, res *report.Result, buildErr error, failed []string) error {
+	type summary struct {
+		OK       bool             `json:"ok"`
+		Error    string           `json:"error,omitempty"`
+		Out      string           `json:"out,omitempty"`
+		AsOf     string           `json:"as_of,omitempty"`
+		Files    int              `json:"files,omitempty"`
+		Rows     int64            `json:"rows_read"`
+		Skipped  map[string]int64 `json:"rows_skipped"`
+		Repaired map[string]int64 `json:"rows_repaired"`
+		Visits   int64            `json:"visits"`
+		Warnings []string         `json:"warnings,omitempty"`
+		FailedOn []string         `json:"failed_checks,omitempty"`
+		Problems []string         `json:"problems,omitempty"`
+	}
+	s := summary{OK: buildErr == nil && len(failed) == 0, Skipped: map[string]int64{}, Repaired: map[string]int64{}, FailedOn: failed}
+	if buildErr != nil {
+		s.Error = buildErr.Error()
+	}
+	if res != nil {
+		s.Out, s.AsOf, s.Files, s.Visits, s.Warnings = res.Out, res.AsOf, res.Files, res.Visits, res.Warnings
+		s.Rows = res.Stats.Rows
+		for r, n := range res.Stats.Skipped {
+			s.Skipped[string(r)] = n
+		}
+		for r, n := range res.Stats.Repaired {
+			s.Repaired[string(r)] = n
+		}
+		for _, p := range res.Stats.Examples {
+			s.Problems = append(s.Problems, p.String())
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
 }
 
 // printSummary says what was read: every build ends with it, failed or not.

@@ -34,6 +34,9 @@ type Options struct {
 	BatchSize int
 	// Stdin is read for the input "-".
 	Stdin io.Reader
+	// Progress, if set, is called after every batch with the bytes and
+	// rows read so far. It runs on the reading goroutine: keep it cheap.
+	Progress func(bytes, rows int64)
 }
 
 // An Input is one file to read, as Expand found it.
@@ -247,6 +250,9 @@ func (r *Reader) Scan() bool {
 			break
 		}
 		if n > 0 {
+			if r.opts.Progress != nil {
+				r.opts.Progress(r.stats.Bytes, r.stats.Rows)
+			}
 			return true
 		}
 	}
