@@ -17,6 +17,8 @@
 package aggregate
 
 import (
+	"hash/maphash"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -122,8 +124,8 @@ type sourceRef struct {
 	known bool
 }
 
-type coreKey struct {
-	day      Day
+// coreCell is a core group within one day.
+type coreCell struct {
 	source   sourceRef
 	medium   uint8
 	evidence rules.Evidence
@@ -135,28 +137,57 @@ const (
 	flagTagged
 )
 
-type detailKey struct {
-	day    Day
-	source sourceRef
-	dim    Dim
+// cell is a detail group within one day: a value of one breakdown of one
+// source. Three uint32s, so that the map hashes it as plain memory.
+type cell struct {
+	source uint32
 	value  uint32
+	dim    uint32 // Dim<<1 | known
 }
+
+func (c cell) sourceRef() sourceRef { return sourceRef{c.source, c.dim&1 != 0} }
 
 type sourceDim struct {
 	source sourceRef
 	dim    Dim
 }
 
+// dayTable holds one day's groups. Visits arrive mostly in time order, so
+// the tables of one day stay small and hot in the cache while that day is
+// read, where one table for every day would miss the cache on most
+// visits.
+type dayTable struct {
+	core   map[coreCell]int64
+	detail map[cell]int32 // index into counts
+	counts []int64
+}
+
+func newDayTable() *dayTable {
+	return &dayTable{core: make(map[coreCell]int64), detail: make(map[cell]int32)}
+}
+
+// internCacheSize is the number of slots of Rollup.cache.
+const internCacheSize = 1 << 12
+
 // Rollup holds visit counts. Make one with New.
 type Rollup struct {
 	loc *time.Location
 
-	strs    []string          // interned strings by id
-	ids     map[string]uint32 // and back
-	core    map[coreKey]int64
-	detail  map[detailKey]int64
-	kept    map[sourceDim]map[uint32]struct{} // values admitted per source and breakdown
-	dropped map[sourceDim]int64               // visits counted under OtherValue because a breakdown was full
+	strs  []string          // interned strings by id
+	ids   map[string]uint32 // and back
+	cache [internCacheSize]uint32
+	seed  maphash.Seed
+
+	days    map[Day]*dayTable
+	lastDay Day
+	last    *dayTable // the table of lastDay, nil at first
+
+	// The zone offset of the last visit, and the times it holds for.
+	off          int64
+	offLo, offHi int64
+	offValid     bool
+	kept         map[sourceDim]map[uint32]struct{} // values admitted per source and breakdown
+	dropped      map[sourceDim]int64               // visits counted under OtherValue because a breakdown was full
 
 	unknownSources map[uint32]struct{}
 	otherSources   int64 // visits summed into OtherSource
@@ -181,24 +212,40 @@ func New(loc *time.Location) *Rollup {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Rollup{
+	r := &Rollup{
 		loc:            loc,
 		ids:            make(map[string]uint32),
-		core:           make(map[coreKey]int64),
-		detail:         make(map[detailKey]int64),
+		seed:           maphash.MakeSeed(),
+		days:           make(map[Day]*dayTable),
 		kept:           make(map[sourceDim]map[uint32]struct{}),
 		dropped:        make(map[sourceDim]int64),
 		unknownSources: make(map[uint32]struct{}),
 	}
+	return r
 }
 
 // Location returns the zone days are bucketed in.
 func (r *Rollup) Location() *time.Location { return r.loc }
 
+// lookup returns s's id, if s is interned. A small cache indexed by the
+// string's hash answers most lookups without touching the big map; a hit
+// is checked against the interned copy, so it is never wrong.
+func (r *Rollup) lookup(s string) (uint32, bool) {
+	slot := &r.cache[maphash.String(r.seed, s)&(internCacheSize-1)]
+	if id := *slot; id != 0 && r.strs[id-1] == s {
+		return id - 1, true
+	}
+	id, ok := r.ids[s]
+	if ok {
+		*slot = id + 1
+	}
+	return id, ok
+}
+
 // intern returns s's id, copying s the first time: the visit's memory is
 // reused by the reader, and no group may pin an input line.
 func (r *Rollup) intern(s string) uint32 {
-	if id, ok := r.ids[s]; ok {
+	if id, ok := r.lookup(s); ok {
 		return id
 	}
 	s = strings.Clone(s)
@@ -206,6 +253,42 @@ func (r *Rollup) intern(s string) uint32 {
 	r.strs = append(r.strs, s)
 	r.ids[s] = id
 	return id
+}
+
+// day returns the day t falls on, remembering the zone offset of the
+// last time asked for, which holds for months.
+func (r *Rollup) day(t int64) Day {
+	if r.loc == time.UTC {
+		return DayOf(t, time.UTC)
+	}
+	if !r.offValid || t < r.offLo || t >= r.offHi {
+		tm := time.Unix(t, 0).In(r.loc)
+		_, off := tm.Zone()
+		lo, hi := tm.ZoneBounds()
+		r.off, r.offValid = int64(off), true
+		r.offLo, r.offHi = math.MinInt64, math.MaxInt64
+		if !lo.IsZero() {
+			r.offLo = lo.Unix()
+		}
+		if !hi.IsZero() {
+			r.offHi = hi.Unix()
+		}
+	}
+	return DayOf(t+r.off, time.UTC)
+}
+
+// table returns day's table.
+func (r *Rollup) table(day Day) *dayTable {
+	if r.last != nil && day == r.lastDay {
+		return r.last
+	}
+	t := r.days[day]
+	if t == nil {
+		t = newDayTable()
+		r.days[day] = t
+	}
+	r.lastDay, r.last = day, t
+	return t
 }
 
 // Add counts one classified visit.
@@ -222,14 +305,14 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	}
 	r.any = true
 	r.visits += w
-	day := DayOf(v.Time, r.loc)
+	t := r.table(r.day(v.Time))
 
 	src := sourceRef{known: res.Known}
 	if res.Known {
 		src.name = r.intern(res.Source)
 	} else {
 		name := clip(res.Source)
-		id, ok := r.ids[name]
+		id, ok := r.lookup(name)
 		if _, kept := r.unknownSources[id]; !ok || !kept {
 			if len(r.unknownSources) >= MaxUnknownSources {
 				name = OtherSource
@@ -248,48 +331,69 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	if res.UTMSource != "" {
 		flags |= flagTagged
 	}
-	r.core[coreKey{day, src, mediumIndex[res.Medium], res.Evidence, flags}] += w
+	t.core[coreCell{src, medium(res.Medium), res.Evidence, flags}] += w
 
 	switch res.Evidence {
 	case rules.EvidenceDirect, rules.EvidenceInternal:
 		// Direct and internal visits keep only their landing pages, which
 		// the estimate of lost referrals compares with other sources'.
-		r.addDetail(day, src, DimLanding, landingPath(v.URL), w, MaxValues)
+		r.addDetail(t, src, DimLanding, landingPath(v.URL), w, MaxValues)
 		return
 	}
 	max := MaxValues
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
-			r.addDetail(day, src, DimReferrer, referrerExample(v.Referrer), w, MaxExamples)
+			r.addDetail(t, src, DimReferrer, referrerExample(v.Referrer), w, MaxExamples)
 		}
 	} else if res.Host != "" {
-		r.addDetail(day, src, DimHost, res.Host, w, max)
+		r.addDetail(t, src, DimHost, res.Host, w, max)
 	}
 	if res.UTMSource != "" {
-		r.addDetail(day, src, DimSpelling, res.UTMSource, w, max)
+		r.addDetail(t, src, DimSpelling, res.UTMSource, w, max)
 	}
 	if res.UTMMedium != "" {
-		r.addDetail(day, src, DimUTMMedium, res.UTMMedium, w, max)
+		r.addDetail(t, src, DimUTMMedium, res.UTMMedium, w, max)
 	}
 	if res.UTMCampaign != "" {
-		r.addDetail(day, src, DimCampaign, res.UTMCampaign, w, max)
+		r.addDetail(t, src, DimCampaign, res.UTMCampaign, w, max)
 	}
-	r.addDetail(day, src, DimLanding, landingPath(v.URL), w, max)
+	r.addDetail(t, src, DimLanding, landingPath(v.URL), w, max)
+}
+
+// medium returns the vocabulary index of m.
+func medium(m string) uint8 {
+	return mediumIndex[m]
+}
+
+func (c *cell) key(src sourceRef, dim Dim, value uint32) {
+	c.source, c.value, c.dim = src.name, value, uint32(dim)<<1
+	if src.known {
+		c.dim |= 1
+	}
 }
 
 // addDetail counts w visits for value in a breakdown of src, or under
 // OtherValue once the breakdown holds max values.
-func (r *Rollup) addDetail(day Day, src sourceRef, dim Dim, value string, w int64, max int) {
+func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, w int64, max int) {
 	value = clip(value)
+	var c cell
+	id, interned := r.lookup(value)
+	if interned {
+		c.key(src, dim, id)
+		if i, ok := t.detail[c]; ok {
+			t.counts[i] += w
+			return
+		}
+	}
+	// The value is new to this day: is it admitted to the breakdown?
 	sd := sourceDim{src, dim}
 	kept := r.kept[sd]
 	if kept == nil {
 		kept = make(map[uint32]struct{})
 		r.kept[sd] = kept
 	}
-	id, interned := r.ids[value]
-	if _, ok := kept[id]; !interned || !ok {
+	if !interned || !has(kept, id) {
 		if len(kept) >= max {
 			if dim != DimReferrer { // examples are a sample by design
 				r.dropped[sd] += w
@@ -299,7 +403,17 @@ func (r *Rollup) addDetail(day Day, src sourceRef, dim Dim, value string, w int6
 		id = r.intern(value)
 		kept[id] = struct{}{}
 	}
-	r.detail[detailKey{day, src, dim, id}] += w
+	c.key(src, dim, id)
+	t.add(c, w)
+}
+
+func (t *dayTable) add(c cell, w int64) {
+	if i, ok := t.detail[c]; ok {
+		t.counts[i] += w
+		return
+	}
+	t.detail[c] = int32(len(t.counts))
+	t.counts = append(t.counts, w)
 }
 
 // clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
@@ -354,18 +468,25 @@ func referrerExample(ref string) string {
 
 // Merge adds o's counts to r. Both must bucket days in the same zone.
 func (r *Rollup) Merge(o *Rollup) {
-	for k, n := range o.core {
-		k.source = r.remap(o, k.source)
-		r.core[k] += n
-	}
-	for _, g := range o.Details() {
-		src := sourceRef{r.intern(g.Source.Name), g.Source.Known}
-		r.detail[detailKey{g.Day, src, g.Dim, r.intern(g.Value)}] += g.Visits
-		sd := sourceDim{src, g.Dim}
-		if r.kept[sd] == nil {
-			r.kept[sd] = make(map[uint32]struct{})
+	for day, ot := range o.days {
+		t := r.table(day)
+		for k, n := range ot.core {
+			k.source = r.remap(o, k.source)
+			t.core[k] += n
 		}
-		r.kept[sd][r.ids[g.Value]] = struct{}{}
+		for c, i := range ot.detail {
+			src := r.remap(o, c.sourceRef())
+			dim := Dim(c.dim >> 1)
+			id := r.intern(o.strs[c.value])
+			var nc cell
+			nc.key(src, dim, id)
+			t.add(nc, ot.counts[i])
+			sd := sourceDim{src, dim}
+			if r.kept[sd] == nil {
+				r.kept[sd] = make(map[uint32]struct{})
+			}
+			r.kept[sd][id] = struct{}{}
+		}
 	}
 	for sd, n := range o.dropped {
 		r.dropped[sourceDim{r.remap(o, sd.source), sd.dim}] += n
@@ -414,16 +535,18 @@ type Group struct {
 
 // Groups returns every core group, sorted by key.
 func (r *Rollup) Groups() []Group {
-	out := make([]Group, 0, len(r.core))
-	for k, n := range r.core {
-		out = append(out, Group{Key{
-			Day:        k.day,
-			Source:     Source{r.strs[k.source.name], k.source.known},
-			Medium:     mediums[k.medium],
-			Evidence:   k.evidence,
-			NoReferrer: k.flags&flagNoReferrer != 0,
-			Tagged:     k.flags&flagTagged != 0,
-		}, n})
+	var out []Group
+	for day, t := range r.days {
+		for k, n := range t.core {
+			out = append(out, Group{Key{
+				Day:        day,
+				Source:     Source{r.strs[k.source.name], k.source.known},
+				Medium:     mediums[k.medium],
+				Evidence:   k.evidence,
+				NoReferrer: k.flags&flagNoReferrer != 0,
+				Tagged:     k.flags&flagTagged != 0,
+			}, n})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key.less(&out[j].Key) })
 	return out
@@ -460,9 +583,12 @@ type Detail struct {
 
 // Details returns every detail group, sorted by key.
 func (r *Rollup) Details() []Detail {
-	out := make([]Detail, 0, len(r.detail))
-	for k, n := range r.detail {
-		out = append(out, Detail{DetailKey{k.day, Source{r.strs[k.source.name], k.source.known}, k.dim, r.strs[k.value]}, n})
+	var out []Detail
+	for day, t := range r.days {
+		for c, i := range t.detail {
+			src := c.sourceRef()
+			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[i]})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := &out[i].DetailKey, &out[j].DetailKey
@@ -500,4 +626,9 @@ func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
 		return d[i].Dim < d[j].Dim
 	})
 	return d, r.otherSources
+}
+
+func has(set map[uint32]struct{}, id uint32) bool {
+	_, ok := set[id]
+	return ok
 }
