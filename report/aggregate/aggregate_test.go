@@ -213,3 +213,33 @@ func TestLandingPath(t *testing.T) {
 		}
 	}
 }
+
+// A rollup caches the zone offset of the last visit; across a change of
+// summer time it must still bucket every visit as DayOf does.
+func TestRollupDaysAcrossZoneChange(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no zoneinfo:", err)
+	}
+	r := New(berlin)
+	want := map[Day]int64{}
+	// 2026-10-25 01:00 UTC summer time ends in Berlin; step over it by
+	// 20 minutes, and back again, so that the cache is both hit and missed.
+	start := time.Date(2026, 10, 24, 20, 0, 0, 0, time.UTC).Unix()
+	var times []int64
+	for ts := start; ts < start+2*86400; ts += 1200 {
+		times = append(times, ts)
+	}
+	times = append(times, start+86400, start, start+3*86400)
+	for _, ts := range times {
+		r.Add(&ingest.Visit{Time: ts, Weight: 1}, direct)
+		want[DayOf(ts, berlin)]++
+	}
+	got := map[Day]int64{}
+	for _, g := range r.Groups() {
+		got[g.Day] += g.Visits
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("visits by day = %v, want %v", got, want)
+	}
+}
