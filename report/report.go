@@ -192,18 +192,36 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
+// scanAhead is how many batches the reading goroutine may have ready
+// before the classifying one takes them.
+const scanAhead = 4
+
 // scan reads every input, classifies each visit and sums it into a rollup.
+// Reading (decompressing, parsing) runs on one goroutine and classifying
+// and summing on another, which takes the batches in the order they were
+// read: the rollup is the same as from one goroutine.
 func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, error) {
+	// A batch may be queued (scanAhead), being classified (one) or
+	// being filled (one): no buffer is filled while it is still in use.
+	opts.Batches = scanAhead + 2
 	r := ingest.NewReader(ctx, inputs, opts)
+	batches := make(chan []ingest.Visit, scanAhead)
+	go func() {
+		defer close(batches)
+		for r.Scan() {
+			batches <- r.Batch()
+		}
+	}()
 	classifier := m.NewClassifier()
 	rollup := aggregate.New(opts.Location)
-	for r.Scan() {
-		batch := r.Batch()
+	for batch := range batches {
 		for i := range batch {
 			res := classifier.Classify(&batch[i])
 			rollup.Add(&batch[i], &res)
 		}
 	}
+	// The channel is closed after the reader's last Scan: its stats and
+	// error are final.
 	return rollup, *r.Stats(), r.Err()
 }
 

@@ -32,6 +32,10 @@ type Options struct {
 	MaxField int
 	// BatchSize is the number of visits per batch; 0 is 4096.
 	BatchSize int
+	// Batches is how many batches stay valid at once: the batch of one
+	// Scan is overwritten by the Batches-th Scan after it, so that a
+	// reading goroutine can run ahead of the one using the visits. 0 is 1.
+	Batches int
 	// Stdin is read for the input "-".
 	Stdin io.Reader
 	// Progress, if set, is called after every batch with the bytes and
@@ -201,7 +205,8 @@ type Reader struct {
 	next   int
 	cur    fileScanner
 	closer io.Closer
-	batch  []Visit
+	bufs   [][]Visit // Options.Batches buffers, filled in turn
+	slot   int       // the buffer of the current batch
 	n      int
 	err    error
 }
@@ -217,7 +222,14 @@ func NewReader(ctx context.Context, inputs []Input, opts Options) *Reader {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	return &Reader{ctx: ctx, inputs: inputs, opts: opts, batch: make([]Visit, opts.BatchSize)}
+	if opts.Batches <= 0 {
+		opts.Batches = 1
+	}
+	bufs := make([][]Visit, opts.Batches)
+	for i := range bufs {
+		bufs[i] = make([]Visit, opts.BatchSize)
+	}
+	return &Reader{ctx: ctx, inputs: inputs, opts: opts, bufs: bufs}
 }
 
 // Scan reads the next batch. It returns false at the end of the last input
@@ -240,7 +252,11 @@ func (r *Reader) Scan() bool {
 				break
 			}
 		}
-		n, err := r.cur.read(r.batch)
+		if r.n > 0 {
+			r.slot = (r.slot + 1) % len(r.bufs)
+			r.n = 0
+		}
+		n, err := r.cur.read(r.bufs[r.slot])
 		r.n = n
 		if err == io.EOF {
 			err = r.closeCur()
@@ -260,9 +276,10 @@ func (r *Reader) Scan() bool {
 	return false
 }
 
-// Batch returns the visits read by the last Scan. It is overwritten by the
-// next Scan: copy what you keep.
-func (r *Reader) Batch() []Visit { return r.batch[:r.n] }
+// Batch returns the visits read by the last Scan. It is overwritten by a
+// later Scan (the next one, unless Options.Batches says otherwise): copy
+// what you keep.
+func (r *Reader) Batch() []Visit { return r.bufs[r.slot][:r.n] }
 
 // Err returns the error that ended reading, if any. Bad rows are not
 // errors; they are in Stats.

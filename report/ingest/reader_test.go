@@ -606,3 +606,38 @@ func TestReaderNoProgress(t *testing.T) {
 		t.Errorf("err = %v, want io.ErrNoProgress", res.err)
 	}
 }
+
+// With Options.Batches, a batch stays as it was read until that many
+// later Scans: a goroutine may classify it while the next ones are read.
+func TestReaderBatchesStayValid(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("timestamp,url,referrer\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "2026-11-24T10:00:00Z,https://a/%d,https://r/%d\n", i, i)
+	}
+	const k = 3
+	r := NewReader(context.Background(), []Input{{Path: "-", Size: -1}},
+		Options{Stdin: strings.NewReader(b.String()), BatchSize: 7, Batches: k})
+	type held struct {
+		batch []Visit
+		copy  []Visit
+	}
+	var live []held // the last k-1 batches and the current one
+	n := 0
+	for r.Scan() {
+		batch := r.Batch()
+		live = append(live, held{batch, append([]Visit(nil), batch...)})
+		if len(live) > k {
+			live = live[1:]
+		}
+		for i, h := range live {
+			if !reflect.DeepEqual(h.batch, h.copy) {
+				t.Fatalf("scan %d: batch %d scans back was overwritten", n, len(live)-1-i)
+			}
+		}
+		n += len(batch)
+	}
+	if err := r.Err(); err != nil || n != 1000 {
+		t.Fatalf("read %d visits, err %v; want 1000", n, err)
+	}
+}
