@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webmasterid/refreport/report/aggregate"
 	"github.com/webmasterid/refreport/report/gen"
 	"github.com/webmasterid/refreport/report/ingest"
+	"github.com/webmasterid/refreport/report/rules"
 )
 
 // benchRows is the size of the files BenchmarkPipeline reads: big enough
@@ -93,4 +95,35 @@ func BenchmarkPipeline(b *testing.B) {
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// BenchmarkAdd times the aggregate stage alone: Rollup.Add over visits
+// read and classified beforehand, per visit.
+func BenchmarkAdd(b *testing.B) {
+	m := matcher(b)
+	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := ingest.NewReader(context.Background(), inputs, ingest.Options{Location: time.UTC})
+	c := m.NewClassifier()
+	var visits []ingest.Visit
+	var results []rules.Result
+	for r.Scan() {
+		for _, v := range r.Batch() {
+			visits = append(visits, v)
+			results = append(results, c.Classify(&visits[len(visits)-1]))
+		}
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		rollup := aggregate.New(time.UTC)
+		for i := range visits {
+			rollup.Add(&visits[i], &results[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(visits)), "ns/visit")
 }

@@ -124,12 +124,21 @@ type sourceRef struct {
 	known bool
 }
 
-// coreCell is a core group within one day.
-type coreCell struct {
-	source   sourceRef
-	medium   uint8
-	evidence rules.Evidence
-	flags    uint8
+// coreCell is a core group within one day, packed into an integer so
+// that the day's map hashes it fast: source id (bits 0-31), known (32),
+// medium (33-40), evidence (41-48), flags (49-50).
+type coreCell uint64
+
+func packCore(src sourceRef, medium uint8, ev rules.Evidence, flags uint8) coreCell {
+	c := coreCell(src.name) | coreCell(medium)<<33 | coreCell(ev)<<41 | coreCell(flags)<<49
+	if src.known {
+		c |= 1 << 32
+	}
+	return c
+}
+
+func (c coreCell) unpack() (src sourceRef, medium uint8, ev rules.Evidence, flags uint8) {
+	return sourceRef{uint32(c), c&(1<<32) != 0}, uint8(c >> 33), rules.Evidence(c >> 41), uint8(c >> 49)
 }
 
 const (
@@ -137,8 +146,9 @@ const (
 	flagTagged
 )
 
-// cell is a detail group within one day: a value of one breakdown of one
-// source. Three uint32s, so that the map hashes it as plain memory.
+// cell is a value admitted to a breakdown of a source: a detail group
+// without its day. Three uint32s, so that the map hashes it as plain
+// memory.
 type cell struct {
 	source uint32
 	value  uint32
@@ -152,22 +162,24 @@ type sourceDim struct {
 	dim    Dim
 }
 
-// dayTable holds one day's groups. Visits arrive mostly in time order, so
-// the tables of one day stay small and hot in the cache while that day is
-// read, where one table for every day would miss the cache on most
-// visits.
+// dayTable holds one day's groups: core groups, and visits per cell.
+// Visits arrive mostly in time order, so the tables of the day being read
+// stay small and hot in the cache, where one table for every day would
+// miss the cache on most visits.
 type dayTable struct {
 	core   map[coreCell]int64
-	detail map[cell]int32 // index into counts
-	counts []int64
+	detail map[uint32]int64 // by index in Rollup.cellKeys
 }
 
 func newDayTable() *dayTable {
-	return &dayTable{core: make(map[coreCell]int64), detail: make(map[cell]int32)}
+	return &dayTable{core: make(map[coreCell]int64), detail: make(map[uint32]int64)}
 }
 
-// internCacheSize is the number of slots of Rollup.cache.
-const internCacheSize = 1 << 12
+// Slots of Rollup.cache and Rollup.cellCache.
+const (
+	internCacheSize = 1 << 12
+	cellCacheSize   = 1 << 15
+)
 
 // Rollup holds visit counts. Make one with New.
 type Rollup struct {
@@ -176,7 +188,10 @@ type Rollup struct {
 	strs  []string          // interned strings by id
 	ids   map[string]uint32 // and back
 	cache [internCacheSize]uint32
-	seed  maphash.Seed
+	// cellCache holds cell indexes + 1 by a hash of source, breakdown and
+	// value: most detail increments need neither lookup nor cells.
+	cellCache [cellCacheSize]uint32
+	seed      maphash.Seed
 
 	days    map[Day]*dayTable
 	lastDay Day
@@ -186,8 +201,10 @@ type Rollup struct {
 	off          int64
 	offLo, offHi int64
 	offValid     bool
-	kept         map[sourceDim]map[uint32]struct{} // values admitted per source and breakdown
-	dropped      map[sourceDim]int64               // visits counted under OtherValue because a breakdown was full
+	cells        map[cell]uint32     // values admitted to each breakdown, and their index
+	cellKeys     []cell              // and back
+	kept         map[sourceDim]int   // values admitted per source and breakdown
+	dropped      map[sourceDim]int64 // visits counted under OtherValue because a breakdown was full
 
 	unknownSources map[uint32]struct{}
 	otherSources   int64 // visits summed into OtherSource
@@ -217,7 +234,8 @@ func New(loc *time.Location) *Rollup {
 		ids:            make(map[string]uint32),
 		seed:           maphash.MakeSeed(),
 		days:           make(map[Day]*dayTable),
-		kept:           make(map[sourceDim]map[uint32]struct{}),
+		cells:          make(map[cell]uint32),
+		kept:           make(map[sourceDim]int),
 		dropped:        make(map[sourceDim]int64),
 		unknownSources: make(map[uint32]struct{}),
 	}
@@ -331,7 +349,7 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	if res.UTMSource != "" {
 		flags |= flagTagged
 	}
-	t.core[coreCell{src, medium(res.Medium), res.Evidence, flags}] += w
+	t.core[packCore(src, medium(res.Medium), res.Evidence, flags)] += w
 
 	switch res.Evidence {
 	case rules.EvidenceDirect, rules.EvidenceInternal:
@@ -378,42 +396,47 @@ func (c *cell) key(src sourceRef, dim Dim, value uint32) {
 func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, w int64, max int) {
 	value = clip(value)
 	var c cell
-	id, interned := r.lookup(value)
-	if interned {
-		c.key(src, dim, id)
-		if i, ok := t.detail[c]; ok {
-			t.counts[i] += w
+	c.key(src, dim, 0)
+	h := maphash.String(r.seed, value)
+	slot := &r.cellCache[(h^uint64(c.source)*0x9e3779b97f4a7c15^uint64(c.dim)<<59)&(cellCacheSize-1)]
+	if i := *slot; i != 0 {
+		if k := r.cellKeys[i-1]; k.source == c.source && k.dim == c.dim && r.strs[k.value] == value {
+			t.detail[i-1] += w
 			return
 		}
 	}
-	// The value is new to this day: is it admitted to the breakdown?
+	if id, ok := r.lookup(value); ok {
+		c.value = id
+		if i, ok := r.cells[c]; ok {
+			*slot = i + 1
+			t.detail[i] += w
+			return
+		}
+	}
+	// A value new to the breakdown: is there room for it?
 	sd := sourceDim{src, dim}
-	kept := r.kept[sd]
-	if kept == nil {
-		kept = make(map[uint32]struct{})
-		r.kept[sd] = kept
-	}
-	if !interned || !has(kept, id) {
-		if len(kept) >= max {
-			if dim != DimReferrer { // examples are a sample by design
-				r.dropped[sd] += w
-			}
-			return
+	if r.kept[sd] >= max {
+		if dim != DimReferrer { // examples are a sample by design
+			r.dropped[sd] += w
 		}
-		id = r.intern(value)
-		kept[id] = struct{}{}
-	}
-	c.key(src, dim, id)
-	t.add(c, w)
-}
-
-func (t *dayTable) add(c cell, w int64) {
-	if i, ok := t.detail[c]; ok {
-		t.counts[i] += w
 		return
 	}
-	t.detail[c] = int32(len(t.counts))
-	t.counts = append(t.counts, w)
+	c.value = r.intern(value)
+	i := r.admit(c, sd)
+	*slot = i + 1
+	t.detail[i] += w
+}
+
+// admit adds c to its breakdown, sd, and returns its index.
+func (r *Rollup) admit(c cell, sd sourceDim) uint32 {
+	if i, ok := r.cells[c]; ok {
+		return i
+	}
+	i := uint32(len(r.cellKeys))
+	r.cells[c] = i
+	r.cellKeys = append(r.cellKeys, c)
+	r.kept[sd]++
+	return i
 }
 
 // clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
@@ -471,21 +494,16 @@ func (r *Rollup) Merge(o *Rollup) {
 	for day, ot := range o.days {
 		t := r.table(day)
 		for k, n := range ot.core {
-			k.source = r.remap(o, k.source)
-			t.core[k] += n
+			src, med, ev, flags := k.unpack()
+			t.core[packCore(r.remap(o, src), med, ev, flags)] += n
 		}
-		for c, i := range ot.detail {
+		for i, n := range ot.detail {
+			c := o.cellKeys[i]
 			src := r.remap(o, c.sourceRef())
 			dim := Dim(c.dim >> 1)
-			id := r.intern(o.strs[c.value])
 			var nc cell
-			nc.key(src, dim, id)
-			t.add(nc, ot.counts[i])
-			sd := sourceDim{src, dim}
-			if r.kept[sd] == nil {
-				r.kept[sd] = make(map[uint32]struct{})
-			}
-			r.kept[sd][id] = struct{}{}
+			nc.key(src, dim, r.intern(o.strs[c.value]))
+			t.detail[r.admit(nc, sourceDim{src, dim})] += n
 		}
 	}
 	for sd, n := range o.dropped {
@@ -538,13 +556,14 @@ func (r *Rollup) Groups() []Group {
 	var out []Group
 	for day, t := range r.days {
 		for k, n := range t.core {
+			src, med, ev, flags := k.unpack()
 			out = append(out, Group{Key{
 				Day:        day,
-				Source:     Source{r.strs[k.source.name], k.source.known},
-				Medium:     mediums[k.medium],
-				Evidence:   k.evidence,
-				NoReferrer: k.flags&flagNoReferrer != 0,
-				Tagged:     k.flags&flagTagged != 0,
+				Source:     Source{r.strs[src.name], src.known},
+				Medium:     mediums[med],
+				Evidence:   ev,
+				NoReferrer: flags&flagNoReferrer != 0,
+				Tagged:     flags&flagTagged != 0,
 			}, n})
 		}
 	}
@@ -585,9 +604,10 @@ type Detail struct {
 func (r *Rollup) Details() []Detail {
 	var out []Detail
 	for day, t := range r.days {
-		for c, i := range t.detail {
+		for i, n := range t.detail {
+			c := r.cellKeys[i]
 			src := c.sourceRef()
-			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[i]})
+			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, n})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -626,9 +646,4 @@ func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
 		return d[i].Dim < d[j].Dim
 	})
 	return d, r.otherSources
-}
-
-func has(set map[uint32]struct{}, id uint32) bool {
-	_, ok := set[id]
-	return ok
 }
