@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -44,6 +45,13 @@ type csvScanner struct {
 	eof        bool  // r has returned io.EOF
 	line       int64 // line number of buf[start], 1-based
 	maxRecord  int   // longest record kept, in raw bytes without its line end
+
+	// arena holds the bytes of the current batch's strings, which are
+	// views of it. A new arena is made for every batch and never written
+	// again once it is handed on, so the strings are as immutable as any
+	// other: one allocation per batch instead of one per field.
+	arena      []byte
+	arenaBytes int // bytes kept in the current batch, across arenas
 
 	// Current record: its first keep fields in fields, nf fields in all.
 	fields [][]byte
@@ -225,6 +233,11 @@ func (s *csvScanner) setFixed(f int, val string) {
 }
 
 func (s *csvScanner) read(dst []Visit) (int, error) {
+	if s.arenaBytes > 0 || s.arena == nil {
+		// Sized by the last batch's: batches are much alike.
+		s.arena = make([]byte, 0, max(s.arenaBytes+s.arenaBytes/8, 64<<10))
+		s.arenaBytes = 0
+	}
 	n := 0
 	for n < len(dst) {
 		kind, line, p, err := s.next()
@@ -292,12 +305,9 @@ func (s *csvScanner) emit(v *Visit, line int64) bool {
 	repaired := -1 // the first field repaired, in column order
 	for _, c := range s.strCols {
 		b := f[c.col]
-		// Each kept field is copied into its own string. A later
-		// zero-copy step would go here: slice one string per batch, or
-		// intern repeated values, instead of one allocation per field.
 		var str string
 		if utf8.Valid(b) {
-			str = string(b)
+			str = s.keepString(b)
 		} else {
 			str = strings.ToValidUTF8(string(b), "\uFFFD")
 			if repaired < 0 {
@@ -314,6 +324,22 @@ func (s *csvScanner) emit(v *Visit, line int64) bool {
 			Detail: "invalid UTF-8", Repaired: true})
 	}
 	return true
+}
+
+// keepString copies b into the batch's arena and returns it as a string.
+// When the arena is full a bigger one is made; strings already made keep
+// the old one alive, unchanged.
+func (s *csvScanner) keepString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(s.arena)-len(s.arena) < len(b) {
+		s.arena = make([]byte, 0, max(2*cap(s.arena), len(b)))
+	}
+	off := len(s.arena)
+	s.arena = append(s.arena, b...)
+	s.arenaBytes += len(b)
+	return unsafe.String(&s.arena[off], len(b))
 }
 
 // parseCSVWeight reads a count of visits: a whole number, written as an
