@@ -192,35 +192,56 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// scanAhead is how many batches the reading goroutine may have ready
-// before the classifying one takes them.
+// scanAhead is how many batches each stage of scan may have ready before
+// the next stage takes them.
 const scanAhead = 4
 
 // scan reads every input, classifies each visit and sums it into a rollup.
-// Reading (decompressing, parsing) runs on one goroutine and classifying
-// and summing on another, which takes the batches in the order they were
-// read: the rollup is the same as from one goroutine.
+// The three run on their own goroutines, a batch at a time: reading
+// (decompressing, parsing), classifying and summing. Batches pass from one
+// to the next in the order they were read, so the rollup is the one a
+// single goroutine would make.
 func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, error) {
-	// A batch may be queued (scanAhead), being classified (one) or
-	// being filled (one): no buffer is filled while it is still in use.
-	opts.Batches = scanAhead + 2
+	// A batch may be queued for a stage (2*scanAhead), in a stage (three:
+	// being filled, classified or summed) or waiting for the next stage
+	// (the classifier's, one): no buffer is refilled while in use.
+	n := 2*scanAhead + 3
+	opts.Batches = n
 	r := ingest.NewReader(ctx, inputs, opts)
-	batches := make(chan []ingest.Visit, scanAhead)
+	type batch struct {
+		visits  []ingest.Visit
+		results []rules.Result
+	}
+	read := make(chan batch, scanAhead)
+	classified := make(chan batch, scanAhead)
 	go func() {
-		defer close(batches)
-		for r.Scan() {
-			batches <- r.Batch()
+		defer close(read)
+		results := make([][]rules.Result, n)
+		for i := 0; r.Scan(); i = (i + 1) % n {
+			b := r.Batch()
+			if cap(results[i]) < len(b) {
+				results[i] = make([]rules.Result, len(b))
+			}
+			read <- batch{b, results[i][:len(b)]}
 		}
 	}()
-	classifier := m.NewClassifier()
+	go func() {
+		defer close(classified)
+		classifier := m.NewClassifier()
+		for b := range read {
+			for i := range b.visits {
+				b.results[i] = classifier.Classify(&b.visits[i])
+			}
+			classified <- b
+		}
+	}()
 	rollup := aggregate.New(opts.Location)
-	for batch := range batches {
-		for i := range batch {
-			res := classifier.Classify(&batch[i])
-			rollup.Add(&batch[i], &res)
+	for b := range classified {
+		for i := range b.visits {
+			rollup.Add(&b.visits[i], &b.results[i])
 		}
 	}
-	// The channel is closed after the reader's last Scan: its stats and
+	// The channels are closed after the reader's last Scan: its stats and
 	// error are final.
 	return rollup, *r.Stats(), r.Err()
 }

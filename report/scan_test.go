@@ -16,7 +16,8 @@ import (
 // The classifier and the rollup copy what they keep: a visit's strings
 // may share a buffer that is overwritten as soon as the visit is counted,
 // as readers that reuse their memory do, and the groups are the same as
-// from strings of their own.
+// from strings of their own. And scan, which reads, classifies and sums
+// on three goroutines, counts what one goroutine does.
 func TestScanKeepsNoVisitMemory(t *testing.T) {
 	var data bytes.Buffer
 	opts := gen.DefaultOptions()
@@ -26,7 +27,9 @@ func TestScanKeepsNoVisitMemory(t *testing.T) {
 	}
 	m := matcher(t)
 	inputs := []ingest.Input{{Path: "-", Size: -1}}
-	want, _, err := scan(context.Background(), inputs, ingest.Options{Location: time.UTC, Stdin: bytes.NewReader(data.Bytes())}, m)
+	// Small batches, so that scan's goroutines go round their buffers
+	// many times.
+	want, _, err := scan(context.Background(), inputs, ingest.Options{Location: time.UTC, BatchSize: 64, Stdin: bytes.NewReader(data.Bytes())}, m)
 	if err != nil {
 		t.Fatal(err)
 	}
