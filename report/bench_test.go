@@ -127,3 +127,20 @@ func BenchmarkAdd(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(visits)), "ns/visit")
 }
+
+// BenchmarkDetails times sorting the detail table of the benchmark file,
+// which the site model does once per build.
+func BenchmarkDetails(b *testing.B) {
+	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, _, err := scan(context.Background(), inputs, ingest.Options{Location: time.UTC}, matcher(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r.Details()
+	}
+}

@@ -17,8 +17,10 @@
 package aggregate
 
 import (
+	"cmp"
 	"hash/maphash"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -602,27 +604,51 @@ type Detail struct {
 
 // Details returns every detail group, sorted by key.
 func (r *Rollup) Details() []Detail {
-	var out []Detail
+	// Sort on integers: each string's rank in the order of all interned
+	// strings stands for the string, which is much faster than comparing
+	// a million keys' strings.
+	rank := r.ranks()
+	type sortKey struct {
+		hi, lo uint64 // day, source rank, known; dim, value rank
+		cell   uint32
+		n      int64
+	}
+	var keys []sortKey
 	for day, t := range r.days {
 		for i, n := range t.detail {
 			c := r.cellKeys[i]
-			src := c.sourceRef()
-			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, n})
+			hi := uint64(uint32(day)^1<<31)<<32 | uint64(rank[c.source])<<1 | uint64(c.dim&1)
+			keys = append(keys, sortKey{hi, uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i, n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i].DetailKey, &out[j].DetailKey
-		switch {
-		case a.Day != b.Day:
-			return a.Day < b.Day
-		case a.Source != b.Source:
-			return a.Source.less(&b.Source)
-		case a.Dim != b.Dim:
-			return a.Dim < b.Dim
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
 		}
-		return a.Value < b.Value
+		return cmp.Compare(a.lo, b.lo)
 	})
+	out := make([]Detail, len(keys))
+	for j, k := range keys {
+		c := r.cellKeys[k.cell]
+		src := c.sourceRef()
+		out[j] = Detail{DetailKey{Day(int32(uint32(k.hi>>32) ^ 1<<31)), Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, k.n}
+	}
 	return out
+}
+
+// ranks returns, by string id, the string's place among all interned
+// strings in sorted order.
+func (r *Rollup) ranks() []uint32 {
+	ids := make([]uint32, len(r.strs))
+	for i := range ids {
+		ids[i] = uint32(i)
+	}
+	slices.SortFunc(ids, func(a, b uint32) int { return strings.Compare(r.strs[a], r.strs[b]) })
+	rank := make([]uint32, len(ids))
+	for i, id := range ids {
+		rank[id] = uint32(i)
+	}
+	return rank
 }
 
 // Dropped is a breakdown that was full: Visits were counted under

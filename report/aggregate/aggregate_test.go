@@ -243,3 +243,31 @@ func TestRollupDaysAcrossZoneChange(t *testing.T) {
 		t.Errorf("visits by day = %v, want %v", got, want)
 	}
 }
+
+// Details sorts on string ranks; the order must be the keys' own: day,
+// source name (unknown before known), breakdown, value.
+func TestDetailsOrder(t *testing.T) {
+	r := New(time.UTC)
+	names := []string{"google", "b.example", "a.example", "zz", "google"}
+	paths := []string{"/", "/b", "/a", "/Z", "/é", "/a/b"}
+	for i := range 500 {
+		ts := time.Date(1969, 12, 25, 0, 0, 0, 0, time.UTC).Unix() + int64(i%13)*86400 + int64(i)
+		res := rules.Result{Source: names[i%len(names)], Medium: "referral", Evidence: rules.EvidenceUnknown, Host: names[i%len(names)]}
+		if i%3 == 0 {
+			res.Known, res.Evidence, res.Medium = true, rules.EvidenceReferrer, "search"
+		}
+		r.Add(&ingest.Visit{Time: ts, URL: "https://shop.example.com" + paths[i%len(paths)], Referrer: "https://" + res.Host + "/x", Weight: 1}, &res)
+	}
+	d := r.Details()
+	for i := 1; i < len(d); i++ {
+		a, b := &d[i-1].DetailKey, &d[i].DetailKey
+		less := a.Day < b.Day || a.Day == b.Day && (a.Source.less(&b.Source) || a.Source == b.Source &&
+			(a.Dim < b.Dim || a.Dim == b.Dim && a.Value < b.Value))
+		if !less {
+			t.Fatalf("Details out of order at %d: %+v before %+v", i, *a, *b)
+		}
+	}
+	if len(d) < 50 || d[0].Day >= 0 {
+		t.Fatalf("test covers too little: %d details, first day %v", len(d), d[0].Day)
+	}
+}
