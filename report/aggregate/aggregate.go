@@ -555,7 +555,11 @@ type Group struct {
 
 // Groups returns every core group, sorted by key.
 func (r *Rollup) Groups() []Group {
-	var out []Group
+	total := 0
+	for _, t := range r.days {
+		total += len(t.core)
+	}
+	out := make([]Group, 0, total)
 	for day, t := range r.days {
 		for k, n := range t.core {
 			src, med, ev, flags := k.unpack()
@@ -606,32 +610,40 @@ type Detail struct {
 func (r *Rollup) Details() []Detail {
 	// Sort on integers: each string's rank in the order of all interned
 	// strings stands for the string, which is much faster than comparing
-	// a million keys' strings.
+	// a million keys' strings. Day by day, so that only one day's keys
+	// are held besides the result, which is made at its final size.
 	rank := r.ranks()
 	type sortKey struct {
-		hi, lo uint64 // day, source rank, known; dim, value rank
+		hi, lo uint64 // source rank, known; dim, value rank
 		cell   uint32
-		n      int64
 	}
-	var keys []sortKey
+	days := make([]Day, 0, len(r.days))
+	total := 0
 	for day, t := range r.days {
-		for i, n := range t.detail {
-			c := r.cellKeys[i]
-			hi := uint64(uint32(day)^1<<31)<<32 | uint64(rank[c.source])<<1 | uint64(c.dim&1)
-			keys = append(keys, sortKey{hi, uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i, n})
-		}
+		days = append(days, day)
+		total += len(t.detail)
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.hi, b.hi); c != 0 {
-			return c
+	slices.Sort(days)
+	out := make([]Detail, 0, total)
+	var keys []sortKey
+	for _, day := range days {
+		t := r.days[day]
+		keys = keys[:0]
+		for i := range t.detail {
+			c := r.cellKeys[i]
+			keys = append(keys, sortKey{uint64(rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i})
 		}
-		return cmp.Compare(a.lo, b.lo)
-	})
-	out := make([]Detail, len(keys))
-	for j, k := range keys {
-		c := r.cellKeys[k.cell]
-		src := c.sourceRef()
-		out[j] = Detail{DetailKey{Day(int32(uint32(k.hi>>32) ^ 1<<31)), Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, k.n}
+		slices.SortFunc(keys, func(a, b sortKey) int {
+			if c := cmp.Compare(a.hi, b.hi); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.lo, b.lo)
+		})
+		for _, k := range keys {
+			c := r.cellKeys[k.cell]
+			src := c.sourceRef()
+			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.detail[k.cell]})
+		}
 	}
 	return out
 }
