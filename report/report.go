@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/webmasterid/refreport/report/aggregate"
+	"github.com/webmasterid/refreport/report/digest"
 	"github.com/webmasterid/refreport/report/ingest"
 	"github.com/webmasterid/refreport/report/render"
 	"github.com/webmasterid/refreport/report/rules"
@@ -172,6 +173,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	err = pub.publish(func(dir string) error {
 		if err := renderer.WriteSite(dir, model); err != nil {
+			return err
+		}
+		if err := digest.Write(dir, digest.Build(model, cfg.BaseURL)); err != nil {
 			return err
 		}
 		if err := writeSitemap(dir, cfg.BaseURL); err != nil {
