@@ -544,6 +544,16 @@ func (v *view) editorial(p *render.SourcePage, src *rules.Source, asOf time.Time
 	}
 	p.ReviewOverdue = src.Page != nil && pg.Overdue(asOf)
 	p.Summary = claims(pg.Summary)
+	if m := pg.Measuring; m != nil && (m.UTMSource != "" || m.UTMMedium != "") {
+		var tags []string
+		if m.UTMSource != "" {
+			tags = append(tags, "utm_source="+m.UTMSource)
+		}
+		if m.UTMMedium != "" {
+			tags = append(tags, "utm_medium="+m.UTMMedium)
+		}
+		p.Recommended = strings.Join(tags, "&")
+	}
 	var measuring []rules.Claim
 	if pg.Measuring != nil {
 		measuring = pg.Measuring.Text
@@ -555,9 +565,6 @@ func (v *view) editorial(p *render.SourcePage, src *rules.Source, asOf time.Time
 			title = fmt.Sprintf(title, src.Name)
 		}
 		s := render.Section{ID: sec.id, Title: title, Claims: claims(body[i])}
-		if sec.id == "measuring" && pg.Measuring != nil && pg.Measuring.UTMSource != "" {
-			s.Claims = append([]render.Claim{{Text: fmt.Sprintf("Recommended tags: utm_source=%s, utm_medium=%s.", pg.Measuring.UTMSource, pg.Measuring.UTMMedium)}}, s.Claims...)
-		}
 		s.Missing = len(s.Claims) == 0
 		p.Sections = append(p.Sections, s)
 	}

@@ -163,6 +163,7 @@ type SourcePage struct {
 	StatusKind    string // "verified", "partial", "unverified": a CSS class
 	LastReviewed  string // YYYY-MM-DD or "" (then "Data not yet verified")
 	ReviewOverdue bool
+	Recommended   string // recommended tags, "utm_source=x&utm_medium=y", from the catalog; "" if none
 	Summary       []Claim
 	Sections      []Section // in the seed page's order
 	Related       []Link

@@ -48,7 +48,7 @@ type Result struct {
 	Known    bool   // Source is a catalog source
 	Host     string // the normalised referrer host, when there was one
 
-	UTMSource   string // utm_source exactly as seen, "" if none
+	UTMSource   string // utm_source as written: percent-decoded, not trimmed or lowercased; "" if none
 	UTMMedium   string // decoded, trimmed, lowercased
 	UTMCampaign string // decoded, trimmed, lowercased
 }
@@ -139,7 +139,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	// The column wins over the URL unless it says nothing: blank, or a
 	// placeholder such as GA's "(direct)".
 	var si utmSource
-	srcRaw := v.UTMSource
+	srcRaw, srcURL := v.UTMSource, false
 	if trimASCIISpace(srcRaw) != "" {
 		si = c.utmSource(srcRaw, false)
 	}
@@ -147,7 +147,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 		if si.norm == "" && raw != "" {
 			si = c.utmSource(raw, true)
 			if si.norm != "" || trimASCIISpace(srcRaw) == "" {
-				srcRaw = raw
+				srcRaw, srcURL = raw, true
 			}
 		}
 	}
@@ -171,6 +171,11 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	// 1. UTM.
 	if srcRaw != "" {
 		r.UTMSource = srcRaw
+		if srcURL && (strings.IndexByte(srcRaw, '%') >= 0 || strings.IndexByte(srcRaw, '+') >= 0) {
+			// As the person who tagged the link wrote it: decoded, but
+			// not trimmed or lowercased, so ' aliexpress ' shows.
+			r.UTMSource = strings.ToValidUTF8(decodeValue(srcRaw), "\uFFFD")
+		}
 		if si.norm != "" {
 			r.Evidence = EvidenceUTM
 			r.Rule = si.rule
