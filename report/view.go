@@ -110,13 +110,17 @@ func (v *view) info() render.SiteInfo {
 	}
 }
 
-// siteTitle names the site after its most visited landing host, as the
-// data says; failing that, a plain title.
+// siteTitle names the site after its first --site-host, else its most
+// visited landing host, as the data says; failing both, a plain title.
 func (v *view) siteTitle() string {
+	host := v.r.SiteHost()
 	if len(v.siteHosts) > 0 {
-		return v.siteHosts[0] + " referrer report"
+		host = v.siteHosts[0]
 	}
-	return "Referrer report"
+	if host == "" {
+		return "Referrer report"
+	}
+	return host
 }
 
 func renderPeriod(p period) render.Period {

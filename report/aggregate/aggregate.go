@@ -158,6 +158,8 @@ type Rollup struct {
 	kept    map[sourceDim]map[uint32]struct{} // values admitted per source and breakdown
 	dropped map[sourceDim]int64               // visits counted under OtherValue because a breakdown was full
 
+	siteHosts map[string]int64 // landing page hosts, for the report's default title
+
 	unknownSources map[uint32]struct{}
 	otherSources   int64 // visits summed into OtherSource
 
@@ -189,8 +191,13 @@ func New(loc *time.Location) *Rollup {
 		kept:           make(map[sourceDim]map[uint32]struct{}),
 		dropped:        make(map[sourceDim]int64),
 		unknownSources: make(map[uint32]struct{}),
+		siteHosts:      make(map[string]int64),
 	}
 }
+
+// maxSiteHosts bounds the landing hosts counted: an export holds one site,
+// or a few, and a flood of forged URLs must not grow the map.
+const maxSiteHosts = 64
 
 // Location returns the zone days are bucketed in.
 func (r *Rollup) Location() *time.Location { return r.loc }
@@ -223,6 +230,14 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	r.any = true
 	r.visits += w
 	day := DayOf(v.Time, r.loc)
+	if h := pageHost(v.URL); h != "" {
+		if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
+			if !ok {
+				h = strings.Clone(h)
+			}
+			r.siteHosts[h] += w
+		}
+	}
 
 	src := sourceRef{known: res.Known}
 	if res.Known {
@@ -341,6 +356,40 @@ func landingPath(u string) string {
 	return u
 }
 
+// pageHost returns the lowercased host of an absolute page URL, or "".
+func pageHost(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return ""
+	}
+	u = u[i+3:]
+	if j := strings.IndexAny(u, "/?#"); j >= 0 {
+		u = u[:j]
+	}
+	if j := strings.LastIndexByte(u, '@'); j >= 0 {
+		u = u[j+1:]
+	}
+	if j := strings.IndexByte(u, ':'); j >= 0 {
+		u = u[:j]
+	}
+	if len(u) > 253 {
+		return ""
+	}
+	return strings.ToLower(u)
+}
+
+// SiteHost returns the landing host with the most visits ("" if none):
+// the site the data is about.
+func (r *Rollup) SiteHost() string {
+	best, n := "", int64(0)
+	for h, c := range r.siteHosts {
+		if c > n || (c == n && h < best) {
+			best, n = h, c
+		}
+	}
+	return best
+}
+
 // referrerExample returns a referrer without its query and fragment: they
 // can hold search terms, e-mail addresses and session tokens, none of which
 // belong in a published report.
@@ -374,6 +423,11 @@ func (r *Rollup) Merge(o *Rollup) {
 		r.unknownSources[r.intern(o.strs[id])] = struct{}{}
 	}
 	r.otherSources += o.otherSources
+	for h, n := range o.siteHosts {
+		if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
+			r.siteHosts[h] += n
+		}
+	}
 	if o.any {
 		if !r.any || o.minTime < r.minTime {
 			r.minTime = o.minTime

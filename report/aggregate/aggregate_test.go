@@ -213,3 +213,16 @@ func TestLandingPath(t *testing.T) {
 		}
 	}
 }
+
+func TestSiteHost(t *testing.T) {
+	r := New(time.UTC)
+	if r.SiteHost() != "" {
+		t.Error("empty rollup has a site host")
+	}
+	r.Add(visit("2026-11-20T10:00:00Z", "https://Shop.Example.com:443/a", "", 2), direct)
+	r.Add(visit("2026-11-20T10:00:00Z", "https://user@www.example.com/b", "", 1), direct)
+	r.Add(visit("2026-11-20T10:00:00Z", "/relative", "", 5), direct)
+	if h := r.SiteHost(); h != "shop.example.com" {
+		t.Errorf("SiteHost = %q, want shop.example.com", h)
+	}
+}
