@@ -239,31 +239,7 @@ func plural(n int) string {
 	return "s"
 }
 
-func formatInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func formatChange(c render.Change) string {
-	switch {
-	case c.New:
-		return "new"
-	case c.Previous == 0:
-		return "—"
-	case c.Ratio >= 0:
-		return "+" + strconv.FormatFloat(100*c.Ratio, 'f', 1, 64) + "%"
-	}
-	return "−" + strconv.FormatFloat(-100*c.Ratio, 'f', 1, 64) + "%"
-}
+var (
+	formatInt    = render.FormatInt
+	formatChange = render.FormatChange
+)

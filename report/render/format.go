@@ -191,3 +191,10 @@ func needsMark(r rune, spaces bool) bool {
 	}
 	return false
 }
+
+// FormatInt and FormatChange format figures as the pages do, for other
+// outputs of the same report (the e-mail digest).
+func FormatInt(n int64) string { return formatInt(n) }
+
+// FormatChange: see FormatInt.
+func FormatChange(c Change) string { return formatChange(c) }
