@@ -187,8 +187,8 @@ type SourcePage struct {
 
 // SourceRules lists a source's rules as written in sources.yaml.
 type SourceRules struct {
-	Hosts, Exclude, Apps, UTMSources, ClickIDs []string
-	Redirects                                  []string // "s.click.aliexpress.com (affiliate)"
+	Hosts, Exclude, Apps, UTMSources, ClickIDs, UserAgents []string
+	Redirects                                              []string // "s.click.aliexpress.com (affiliate)"
 }
 
 // MediumPage is mediums/<medium>.html.

@@ -319,4 +319,5 @@ var evidenceNotes = map[string]string{
 	"redirect": "The referrer was one of the source's redirect or link-wrapper hosts.",
 	"click_id": "An ad click id in the landing URL named the source.",
 	"app":      "An android-app:// referrer named one of the source's apps.",
+	"in_app":   "The visit had no referrer or tag, and its user agent named the source's in-app browser.",
 }

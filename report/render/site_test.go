@@ -175,6 +175,7 @@ func testSite() *Site {
 			Hosts:      []string{"aliexpress.com", "aliexpress.ru", "aliexpress.{}"},
 			Exclude:    []string{"login.aliexpress.com"},
 			Apps:       []string{"com.alibaba.aliexpresshd"},
+			UserAgents: []string{"AliApp(AE"},
 			UTMSources: []string{"aliexpress", "aliexpress.com"},
 			Redirects:  []string{"s.click.aliexpress.com (Affiliate)", "a.aliexpress.com (Marketplace)"},
 		},
