@@ -131,3 +131,42 @@ func TestBuildCancelled(t *testing.T) {
 		t.Errorf("a cancelled build wrote %s", out)
 	}
 }
+
+// --archive keeps every run under its as-of date, a copy as latest/, and
+// an index of them all.
+func TestBuildArchive(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	for _, asOf := range []string{"2026-11-20", "2026-11-24"} {
+		cfg := sampleConfig(out, "../testdata/sample.csv")
+		cfg.Archive = true
+		cfg.BaseURL = "https://reports.example.com/shop/"
+		cfg.AsOf, _ = time.Parse(time.DateOnly, asOf)
+		if _, err := Build(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := readTree(t, filepath.Join(out, "2026-11-24"))
+	latest := readTree(t, filepath.Join(out, "latest"))
+	if len(runs) < 10 || len(runs) != len(latest) {
+		t.Fatalf("run has %d files, latest %d", len(runs), len(latest))
+	}
+	for name, data := range runs {
+		if !bytes.Equal(latest[name], data) {
+			t.Errorf("latest/%s differs from the run's", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "2026-11-20", "index.html")); err != nil {
+		t.Errorf("the earlier run is gone: %v", err)
+	}
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i24, i20 := bytes.Index(index, []byte(`href="2026-11-24/index.html"`)), bytes.Index(index, []byte(`href="2026-11-20/index.html"`))
+	if i24 < 0 || i20 < 0 || i24 > i20 || !bytes.Contains(index, []byte(`href="latest/index.html"`)) {
+		t.Errorf("archive index lists runs wrongly:\n%s", index)
+	}
+	if !bytes.Contains(runs["sitemap.xml"], []byte("<loc>https://reports.example.com/shop/2026-11-24/index.html</loc>")) {
+		t.Errorf("sitemap does not link the run's permanent pages:\n%.300s", runs["sitemap.xml"])
+	}
+}

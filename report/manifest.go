@@ -68,6 +68,7 @@ func hashFile(name string) (string, int64, error) {
 type Manifest struct {
 	Refreport     string           `json:"refreport"`
 	AsOf          string           `json:"as_of"`
+	Built         string           `json:"built,omitempty"` // from SOURCE_DATE_EPOCH; never the clock
 	Period        manifestPeriod   `json:"period"`
 	SourcesSHA256 string           `json:"sources_yaml_sha256"`
 	Inputs        []InputHash      `json:"inputs"`

@@ -1,10 +1,15 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 )
 
 // markerName is the file refreport leaves in every site it writes. Its
@@ -111,4 +116,117 @@ func (p *publisher) publish(write func(dir string) error) (err error) {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// publishArchive keeps each run under <out>/<as-of>/, copies it to
+// <out>/latest/ for hosts that do not follow links, and rewrites the
+// archive's index page. Each directory is swapped in whole, as publish
+// does; a failed run leaves every earlier run as it was.
+func (p *publisher) publishArchive(asOf string, write func(dir string) error) error {
+	if err := os.MkdirAll(p.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(p.out, markerName), []byte(markerText), 0o644); err != nil {
+		return err
+	}
+	run := &publisher{out: filepath.Join(p.out, asOf), parent: p.out}
+	if err := run.publish(write); err != nil {
+		return err
+	}
+	latest := &publisher{out: filepath.Join(p.out, "latest"), parent: p.out}
+	if err := latest.publish(func(dir string) error { return copyTree(run.out, dir) }); err != nil {
+		return err
+	}
+	return writeArchiveIndex(p.out)
+}
+
+// copyTree copies the regular files under src into dst, which exists.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil || rel == "." {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if d.Name() == markerName {
+			return nil // publish wrote dst's own
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+var runName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+var archiveTemplate = template.Must(template.New("archive").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Referrer reports</title>
+<link rel="stylesheet" href="latest/assets/style.css">
+</head>
+<body>
+<main id="main">
+<h1>Referrer reports</h1>
+<p><a href="latest/index.html">The latest report</a>{{with .Latest}}, as of {{.}}{{end}}.</p>
+<h2>Every report</h2>
+<ul>
+{{range .Runs}}<li><a href="{{.}}/index.html">As of {{.}}</a></li>
+{{end}}</ul>
+</main>
+</body>
+</html>
+`))
+
+// writeArchiveIndex lists every run in out, newest first.
+func writeArchiveIndex(out string) error {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	var runs []string
+	for _, e := range entries {
+		if e.IsDir() && runName.MatchString(e.Name()) {
+			runs = append(runs, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(runs)))
+	data := struct {
+		Latest string
+		Runs   []string
+	}{Runs: runs}
+	if len(runs) > 0 {
+		data.Latest = runs[0]
+	}
+	var b bytes.Buffer
+	if err := archiveTemplate.Execute(&b, data); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(out, ".index.html.new-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(out, "index.html"))
 }

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/webmasterid/refreport/report/aggregate"
+	"github.com/webmasterid/refreport/report/digest"
 	"github.com/webmasterid/refreport/report/ingest"
 	"github.com/webmasterid/refreport/report/render"
 	"github.com/webmasterid/refreport/report/rules"
@@ -31,6 +33,8 @@ type Config struct {
 	AsOf       time.Time         // the report's last day; zero: the last complete day in the data
 	Period     string            // 7d, 28d, 90d or month; "" is 28d
 	BaseURL    string            // where the site is published, for absolute links in the sitemap; optional
+	BuildTime  time.Time         // the build stamp in manifest.json, from SOURCE_DATE_EPOCH; zero for none
+	Archive    bool              // keep each run under Out/<as-of>/, with Out/latest/ and an archive index
 	Stdin      io.Reader
 	Progress   func(bytes, rows int64) // called as input is read; may be nil
 }
@@ -163,6 +167,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	manifest := &Manifest{
 		Refreport:     Version,
 		AsOf:          v.asOf.String(),
+		Built:         buildStamp(cfg.BuildTime),
 		Period:        manifestPeriod{v.cur.from.String(), v.cur.to.String()},
 		SourcesSHA256: cat.Hash,
 		Inputs:        hr.h,
@@ -170,11 +175,19 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Skipped:       reasons(stats.Skipped),
 		Repaired:      reasons(stats.Repaired),
 	}
-	err = pub.publish(func(dir string) error {
+	baseURL := cfg.BaseURL
+	if cfg.Archive && baseURL != "" {
+		// The digest and sitemap link to the run's permanent pages.
+		baseURL = strings.TrimSuffix(baseURL, "/") + "/" + res.AsOf + "/"
+	}
+	writeSite := func(dir string) error {
 		if err := renderer.WriteSite(dir, model); err != nil {
 			return err
 		}
-		if err := writeSitemap(dir, cfg.BaseURL); err != nil {
+		if err := digest.Write(dir, digest.Build(model, baseURL)); err != nil {
+			return err
+		}
+		if err := writeSitemap(dir, baseURL); err != nil {
 			return err
 		}
 		if err := testHookBeforeManifest(dir); err != nil {
@@ -185,7 +198,12 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		res.Files = len(manifest.Files) + 1
 		return nil
-	})
+	}
+	if cfg.Archive {
+		err = pub.publishArchive(res.AsOf, writeSite)
+	} else {
+		err = pub.publish(writeSite)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -260,4 +278,11 @@ func checkBaseURL(s string) error {
 		return fmt.Errorf("--base-url %s: want an absolute http or https URL such as https://example.com/reports/", s)
 	}
 	return nil
+}
+
+func buildStamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

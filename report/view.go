@@ -110,13 +110,17 @@ func (v *view) info() render.SiteInfo {
 	}
 }
 
-// siteTitle names the site after its most visited landing host, as the
-// data says; failing that, a plain title.
+// siteTitle names the site after its first --site-host, else its most
+// visited landing host, as the data says; failing both, a plain title.
 func (v *view) siteTitle() string {
+	host := v.r.SiteHost()
 	if len(v.siteHosts) > 0 {
-		return v.siteHosts[0] + " referrer report"
+		host = v.siteHosts[0]
 	}
-	return "Referrer report"
+	if host == "" {
+		return "Referrer report"
+	}
+	return host
 }
 
 func renderPeriod(p period) render.Period {
@@ -397,6 +401,7 @@ var evidenceLabels = []struct {
 	{rules.EvidenceReferrer, "Referrer"},
 	{rules.EvidenceRedirect, "Redirect or link wrapper"},
 	{rules.EvidenceApp, "Android app"},
+	{rules.EvidenceInApp, "In-app browser"},
 }
 
 func claims(cs []rules.Claim) []render.Claim {
@@ -544,6 +549,16 @@ func (v *view) editorial(p *render.SourcePage, src *rules.Source, asOf time.Time
 	}
 	p.ReviewOverdue = src.Page != nil && pg.Overdue(asOf)
 	p.Summary = claims(pg.Summary)
+	if m := pg.Measuring; m != nil && (m.UTMSource != "" || m.UTMMedium != "") {
+		var tags []string
+		if m.UTMSource != "" {
+			tags = append(tags, "utm_source="+m.UTMSource)
+		}
+		if m.UTMMedium != "" {
+			tags = append(tags, "utm_medium="+m.UTMMedium)
+		}
+		p.Recommended = strings.Join(tags, "&")
+	}
 	var measuring []rules.Claim
 	if pg.Measuring != nil {
 		measuring = pg.Measuring.Text
@@ -555,9 +570,6 @@ func (v *view) editorial(p *render.SourcePage, src *rules.Source, asOf time.Time
 			title = fmt.Sprintf(title, src.Name)
 		}
 		s := render.Section{ID: sec.id, Title: title, Claims: claims(body[i])}
-		if sec.id == "measuring" && pg.Measuring != nil && pg.Measuring.UTMSource != "" {
-			s.Claims = append([]render.Claim{{Text: fmt.Sprintf("Recommended tags: utm_source=%s, utm_medium=%s.", pg.Measuring.UTMSource, pg.Measuring.UTMMedium)}}, s.Claims...)
-		}
 		s.Missing = len(s.Claims) == 0
 		p.Sections = append(p.Sections, s)
 	}
@@ -576,6 +588,7 @@ func (v *view) sourceRules(src *rules.Source) render.SourceRules {
 		Hosts:      src.Hosts,
 		Exclude:    src.Exclude,
 		Apps:       src.Apps,
+		UserAgents: src.UserAgents,
 		UTMSources: append([]string{src.ID}, src.UTMSources...),
 	}
 	for _, rd := range src.Redirects {
@@ -815,7 +828,8 @@ func (v *view) methodology() render.MethodologyPage {
 			"UTM tags: a non-empty utm_source, from its own column, else the landing URL's query, else its #fragment, decides the source. Its aliases fold spellings together; the medium comes from utm_medium (paid spellings make it paid), else a click id of the same source, else the source's own medium, else campaign.",
 			"Ad click ids: without a tag, the first click-id parameter in the landing URL, in the order below, decides.",
 			"Referrer: the referrer's host is normalised (lowercase, no port or user info, IDN to punycode). The site's own hosts and payment round-trips are internal; android-app:// referrers name an app; otherwise the longest matching host rule wins, a path rule refines within its host, an excluded subdomain falls through, listed spam domains are spam, and any other host is a referral under its own name.",
-			"Direct: no usable referrer, tag or click id.",
+			"In-app browser: a visit still without a source whose user agent carries a source's in-app browser token (FBAN for Facebook, Instagram, musical_ly for TikTok), matched as a whole token, is that source's.",
+			"Direct: no usable referrer, tag, click id or in-app browser.",
 		},
 		SiteHosts:   v.siteHosts,
 		Internal:    v.cat.InternalHosts,

@@ -208,6 +208,12 @@ type Rollup struct {
 	kept         map[sourceDim]int   // values admitted per source and breakdown
 	dropped      map[sourceDim]int64 // visits counted under OtherValue because a breakdown was full
 
+	siteHosts map[string]int64 // landing page hosts, for the report's default title
+	// The last landing page's scheme and authority, its host, and the
+	// visits counted for it but not yet in siteHosts.
+	hostPrefix, hostName string
+	hostPending          int64
+
 	unknownSources map[uint32]struct{}
 	otherSources   int64 // visits summed into OtherSource
 
@@ -240,9 +246,14 @@ func New(loc *time.Location) *Rollup {
 		kept:           make(map[sourceDim]int),
 		dropped:        make(map[sourceDim]int64),
 		unknownSources: make(map[uint32]struct{}),
+		siteHosts:      make(map[string]int64),
 	}
 	return r
 }
+
+// maxSiteHosts bounds the landing hosts counted: an export holds one site,
+// or a few, and a flood of forged URLs must not grow the map.
+const maxSiteHosts = 64
 
 // Location returns the zone days are bucketed in.
 func (r *Rollup) Location() *time.Location { return r.loc }
@@ -326,6 +337,7 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	r.any = true
 	r.visits += w
 	t := r.table(r.day(v.Time))
+	r.countSiteHost(v.URL, w)
 
 	src := sourceRef{known: res.Known}
 	if res.Known {
@@ -480,6 +492,77 @@ func landingPath(u string) string {
 	return u
 }
 
+// pageHost returns the lowercased host of an absolute page URL, or "".
+func pageHost(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return ""
+	}
+	u = u[i+3:]
+	if j := strings.IndexAny(u, "/?#"); j >= 0 {
+		u = u[:j]
+	}
+	if j := strings.LastIndexByte(u, '@'); j >= 0 {
+		u = u[j+1:]
+	}
+	if j := strings.IndexByte(u, ':'); j >= 0 {
+		u = u[:j]
+	}
+	if len(u) > 253 {
+		return ""
+	}
+	return strings.ToLower(u)
+}
+
+// countSiteHost counts w visits for the host of the landing page u. Most
+// visits land on one site: while pages start with the last one's scheme
+// and authority, visits are summed on the side, and the map is touched
+// only when the host changes, in the same order as visit by visit.
+func (r *Rollup) countSiteHost(u string, w int64) {
+	if p := r.hostPrefix; p != "" && len(u) >= len(p) && u[:len(p)] == p &&
+		(len(u) == len(p) || u[len(p)] == '/' || u[len(p)] == '?' || u[len(p)] == '#') {
+		r.hostPending += w
+		return
+	}
+	r.flushSiteHost()
+	r.hostPrefix = ""
+	h := pageHost(u)
+	if h == "" {
+		return
+	}
+	// pageHost reads only what is before the first of "/?#" after "://".
+	end := len(u)
+	i := strings.Index(u, "://") + 3
+	if j := strings.IndexAny(u[i:], "/?#"); j >= 0 {
+		end = i + j
+	}
+	r.hostPrefix, r.hostName, r.hostPending = strings.Clone(u[:end]), strings.Clone(h), w
+}
+
+func (r *Rollup) flushSiteHost() {
+	if r.hostPending == 0 {
+		return
+	}
+	h := r.hostName
+	if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
+		r.siteHosts[h] += r.hostPending
+	}
+	r.hostPending = 0
+}
+
+// SiteHost returns the landing host with the most visits ("" if none):
+// the site the data is about.
+func (r *Rollup) SiteHost() string {
+	r.flushSiteHost()
+	best, n := "", int64(0)
+	for h, c := range r.siteHosts {
+		if c > n || (c == n && h < best) {
+			best, n = h, c
+		}
+	}
+	return best
+}
+
 // referrerExample returns a referrer without its query and fragment: they
 // can hold search terms, e-mail addresses and session tokens, none of which
 // belong in a published report.
@@ -515,6 +598,13 @@ func (r *Rollup) Merge(o *Rollup) {
 		r.unknownSources[r.intern(o.strs[id])] = struct{}{}
 	}
 	r.otherSources += o.otherSources
+	r.flushSiteHost()
+	o.flushSiteHost()
+	for h, n := range o.siteHosts {
+		if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
+			r.siteHosts[h] += n
+		}
+	}
 	if o.any {
 		if !r.any || o.minTime < r.minTime {
 			r.minTime = o.minTime

@@ -271,3 +271,37 @@ func TestDetailsOrder(t *testing.T) {
 		t.Fatalf("test covers too little: %d details, first day %v", len(d), d[0].Day)
 	}
 }
+
+func TestSiteHost(t *testing.T) {
+	r := New(time.UTC)
+	if r.SiteHost() != "" {
+		t.Error("empty rollup has a site host")
+	}
+	r.Add(visit("2026-11-20T10:00:00Z", "https://Shop.Example.com:443/a", "", 2), direct)
+	r.Add(visit("2026-11-20T10:00:00Z", "https://user@www.example.com/b", "", 1), direct)
+	r.Add(visit("2026-11-20T10:00:00Z", "/relative", "", 5), direct)
+	if h := r.SiteHost(); h != "shop.example.com" {
+		t.Errorf("SiteHost = %q, want shop.example.com", h)
+	}
+}
+
+// Landing hosts are summed on the side while pages stay on one host; the
+// counts must be those of counting every visit's pageHost.
+func TestSiteHostCounts(t *testing.T) {
+	urls := []string{"https://a.example/x", "https://a.example", "https://a.example?q=1", "https://a.examplex/",
+		"https://A.example/y", "https://a.example#f", "https://u@a.example:8/", "/rel", "https://a.example/z",
+		"http://a.example/", ""}
+	r := New(time.UTC)
+	want := map[string]int64{}
+	for i := range 200 {
+		u := urls[(i*7+i/3)%len(urls)]
+		r.Add(visit("2026-11-20T10:00:00Z", u, "", int64(i%3+1)), direct)
+		if h := pageHost(u); h != "" {
+			want[h] += int64(i%3 + 1)
+		}
+	}
+	r.SiteHost()
+	if !reflect.DeepEqual(r.siteHosts, want) {
+		t.Errorf("site hosts = %v, want %v", r.siteHosts, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fs.Var(&failOn, "fail-on", "exit 1 after a good build when a `check` fails: stale-reviews, unrecognised-share>X, bad-rows>X, no-data-for-as-of (repeatable, or comma-separated)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	jsonOut := fs.Bool("json", false, "print a machine-readable summary on standard output")
+	archive := fs.Bool("archive", false, "keep each run under OUT/AS-OF/, with OUT/latest/ (a copy) and an archive index page")
 	var asOf dateFlag
 	fs.Var(&asOf, "as-of", "the report's last `date` (default the last complete day in the data)")
 	period := fs.String("period", "28d", "the report's `period`: 7d, 28d, 90d, or month (the calendar month to date); compared with the one before")
@@ -60,6 +62,15 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	}
 	if err := report.CheckPeriod(*period); err != nil {
 		return usageErr("%v", err)
+	}
+	// The one stamp of build time, for reproducible builds: never the clock.
+	var built time.Time
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || sec < 0 {
+			return usageErr("SOURCE_DATE_EPOCH=%q: want Unix seconds", s)
+		}
+		built = time.Unix(sec, 0).UTC()
 	}
 	inputs := fs.Args()
 	if len(inputs) == 0 {
@@ -82,6 +93,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		AsOf:       asOf.t,
 		Period:     *period,
 		BaseURL:    *baseURL,
+		Archive:    *archive,
+		BuildTime:  built,
 		Stdin:      e.stdin,
 	}
 	var prog *progress

@@ -14,11 +14,13 @@ import (
 
 const classifyAbout = `Classify reads CSV on standard input, with a header row holding at least
 url and referrer columns (and optionally utm_source, utm_medium,
-utm_campaign, user_agent), and writes the same rows to standard output
-with three columns added: source, medium, and rule, what decided
-(utm:utm_source=aliexpress, referrer:aliexpress.com, click_id:gclid,
-direct:empty, ...). Rows keep their order. A row with the wrong number of
-fields is reported on standard error and left out.`
+utm_campaign, and user_agent, also named useragent or ua), and writes the
+same rows to standard output with three columns added: source, medium, and
+rule, what decided (utm:utm_source=aliexpress, referrer:aliexpress.com,
+click_id:gclid, in_app:FBAN, direct:empty, ...). A user agent decides only
+a visit that would otherwise be direct, when it names an app's in-app
+browser. Rows keep their order. A row with the wrong number of fields is
+reported on standard error and left out.`
 
 func runClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "classify")
@@ -77,7 +79,7 @@ func classifyCSV(ctx context.Context, cl *rules.Classifier, in io.Reader, out, e
 	if iURL < 0 || iRef < 0 {
 		return usageErr("stdin: want url and referrer columns; found %s", strings.Join(header, ", "))
 	}
-	iSrc, iMed, iCamp, iUA := find("utm_source"), find("utm_medium"), find("utm_campaign"), find("user_agent")
+	iSrc, iMed, iCamp, iUA := find("utm_source"), find("utm_medium"), find("utm_campaign"), find("user_agent", "useragent", "ua")
 
 	w := csv.NewWriter(out)
 	if err := w.Write(append(header, "source", "medium", "rule")); err != nil {

@@ -163,6 +163,7 @@ type SourcePage struct {
 	StatusKind    string // "verified", "partial", "unverified": a CSS class
 	LastReviewed  string // YYYY-MM-DD or "" (then "Data not yet verified")
 	ReviewOverdue bool
+	Recommended   string // recommended tags, "utm_source=x&utm_medium=y", from the catalog; "" if none
 	Summary       []Claim
 	Sections      []Section // in the seed page's order
 	Related       []Link
@@ -186,8 +187,8 @@ type SourcePage struct {
 
 // SourceRules lists a source's rules as written in sources.yaml.
 type SourceRules struct {
-	Hosts, Exclude, Apps, UTMSources, ClickIDs []string
-	Redirects                                  []string // "s.click.aliexpress.com (affiliate)"
+	Hosts, Exclude, Apps, UTMSources, ClickIDs, UserAgents []string
+	Redirects                                              []string // "s.click.aliexpress.com (affiliate)"
 }
 
 // MediumPage is mediums/<medium>.html.

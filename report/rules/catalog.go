@@ -109,6 +109,7 @@ type Source struct {
 	Exclude    []string
 	Redirects  []Redirect
 	Apps       []string
+	UserAgents []string // in-app browser tokens, matched as whole tokens, case-sensitively
 	UTMSources []string
 	Page       *Page // nil when the source has no editorial content
 }

@@ -10,7 +10,8 @@ import (
 // Evidence is what decided a visit's source.
 type Evidence uint8
 
-// In the order the classifier tries them.
+// In the order the classifier tries them, except EvidenceInApp, which was
+// added later and is tried just before direct; the values are stable.
 const (
 	EvidenceUTM      Evidence = iota // a utm_source tag
 	EvidenceClickID                  // an ad click id such as gclid
@@ -21,10 +22,11 @@ const (
 	EvidenceSpam                     // a listed referrer-spam domain
 	EvidenceUnknown                  // a referrer host no rule knows
 	EvidenceDirect                   // no usable referrer
+	EvidenceInApp                    // no usable referrer, and a user agent naming an app's in-app browser
 	NumEvidence                      // the number of kinds, for arrays indexed by Evidence
 )
 
-var evidenceNames = [NumEvidence]string{"utm", "click_id", "referrer", "redirect", "app", "internal", "spam", "unknown_referrer", "direct"}
+var evidenceNames = [NumEvidence]string{"utm", "click_id", "referrer", "redirect", "app", "internal", "spam", "unknown_referrer", "direct", "in_app"}
 
 func (e Evidence) String() string {
 	if e < NumEvidence {
@@ -48,7 +50,7 @@ type Result struct {
 	Known    bool   // Source is a catalog source
 	Host     string // the normalised referrer host, when there was one
 
-	UTMSource   string // utm_source exactly as seen, "" if none
+	UTMSource   string // utm_source as written: percent-decoded, not trimmed or lowercased; "" if none
 	UTMMedium   string // decoded, trimmed, lowercased
 	UTMCampaign string // decoded, trimmed, lowercased
 }
@@ -65,6 +67,9 @@ const (
 	tagCacheEntries  = 1 << 12
 	tagCacheBytes    = 1 << 20
 	maxCachedTag     = 256 // longer tag values are normalised every time
+	uaCacheEntries   = 1 << 14
+	uaCacheBytes     = 8 << 20
+	maxCachedUA      = 1024 // longer user agents are scanned every time
 )
 
 // A Classifier classifies visits with a Matcher. It caches per host and
@@ -78,6 +83,7 @@ type Classifier struct {
 	src   cache[utmSource]
 	med   cache[utmMedium]
 	camp  cache[string]
+	uas   cache[int32] // user agent -> token index, -1 for none
 
 	lastPage   pageInfo
 	lastPrefix string // scheme and authority of lastPage's URL
@@ -93,6 +99,7 @@ func (m *Matcher) NewClassifier() *Classifier {
 		src:   newCache[utmSource](tagCacheEntries, tagCacheBytes),
 		med:   newCache[utmMedium](tagCacheEntries, tagCacheBytes),
 		camp:  newCache[string](tagCacheEntries, tagCacheBytes),
+		uas:   newCache[int32](uaCacheEntries, uaCacheBytes),
 	}
 }
 
@@ -119,7 +126,7 @@ func (c *cache[V]) put(k string, v V, size int) {
 }
 
 // Classify decides the source and medium of a visit: UTM tags, then click
-// ids, then the referrer, then direct.
+// ids, then the referrer, then an in-app browser's user agent, then direct.
 func (c *Classifier) Classify(v *ingest.Visit) Result {
 	m := c.m
 	var r Result
@@ -139,7 +146,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	// The column wins over the URL unless it says nothing: blank, or a
 	// placeholder such as GA's "(direct)".
 	var si utmSource
-	srcRaw := v.UTMSource
+	srcRaw, srcURL := v.UTMSource, false
 	if trimASCIISpace(srcRaw) != "" {
 		si = c.utmSource(srcRaw, false)
 	}
@@ -147,7 +154,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 		if si.norm == "" && raw != "" {
 			si = c.utmSource(raw, true)
 			if si.norm != "" || trimASCIISpace(srcRaw) == "" {
-				srcRaw = raw
+				srcRaw, srcURL = raw, true
 			}
 		}
 	}
@@ -171,6 +178,11 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	// 1. UTM.
 	if srcRaw != "" {
 		r.UTMSource = srcRaw
+		if srcURL && (strings.IndexByte(srcRaw, '%') >= 0 || strings.IndexByte(srcRaw, '+') >= 0) {
+			// As the person who tagged the link wrote it: decoded, but
+			// not trimmed or lowercased, so ' aliexpress ' shows.
+			r.UTMSource = strings.ToValidUTF8(decodeValue(srcRaw), "\uFFFD")
+		}
 		if si.norm != "" {
 			r.Evidence = EvidenceUTM
 			r.Rule = si.rule
@@ -211,7 +223,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 		}
 	}
 
-	// 3. Referrer, and 4. direct.
+	// 3. Referrer, 4. in-app browser, and 5. direct.
 	switch kind {
 	case refWeb:
 		if c.sameSite(e, v.URL) {
@@ -233,6 +245,14 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 		t := c.app(raw)
 		r.apply(&t)
 	default:
+		// Only a visit that would be direct asks the user agent: a
+		// referrer says more about the click than the app it was in.
+		if v.UserAgent != "" && len(m.uaTokens) > 0 {
+			if k := c.inApp(v.UserAgent); k >= 0 {
+				r.apply(&m.uaTokens[k].tmpl)
+				return r
+			}
+		}
 		r.Source, r.Medium, r.Evidence, r.Rule = "direct", MediumDirect, EvidenceDirect, directRule[kind]
 	}
 	return r

@@ -12,9 +12,9 @@
 //	cl := m.NewClassifier()                    // one per goroutine
 //	res := cl.Classify(&visit)                 // res.Source, res.Medium, res.Evidence, res.Rule
 //
-// A Matcher is immutable and may be shared; a Classifier caches per host
-// and per tag value and belongs to one goroutine. Results never depend on
-// what is cached, on map order or on the clock.
+// A Matcher is immutable and may be shared; a Classifier caches per host,
+// per tag value and per user agent, and belongs to one goroutine. Results
+// never depend on what is cached, on map order or on the clock.
 //
 // # The file
 //
@@ -72,6 +72,7 @@
 //	exclude: [...]        subdomains that are not this source
 //	redirects: [...]      redirect and link-wrapper hosts: {host, medium}
 //	apps: [...]           Android package ids (android-app:// referrers)
+//	user_agents: [...]    in-app browser tokens of the user agent (below)
 //	utm_sources: [...]    utm_source aliases
 //	page: {...}           editorial content, optional (below)
 //
@@ -128,6 +129,36 @@
 // evidence "app", rule "app:com.google.android.gm". An unknown package is
 // its own source (the package id) with medium referral. Each package
 // belongs to one source.
+//
+// # In-app browsers
+//
+// Many apps open links in a browser of their own whose user agent names
+// the app, and often send no referrer. user_agents lists such tokens:
+// [FBAN, FB_IAB] for Facebook, [Instagram], [MicroMessenger] for WeChat.
+//
+// A token is matched as a whole token and case-sensitively (FBAN, never
+// fban): where it begins, the byte before it is not an ASCII letter or
+// digit (or there is none), and where it ends with a letter or digit, the
+// byte after it is not one either (or there is none). So FBAN matches
+// "[FBAN/FBIOS;" and Instagram matches "Mobile/15E148 Instagram 410.0", but
+// Instagram does not match "InstagramBot" and Snapchat does not match
+// "MySnapchatClone". '_' and '/' are not letters, so musical_ly matches
+// "musical_ly_42.1.0". A token that ends with punctuation needs nothing
+// after it: Line/ matches "Line/14.0.0" and not the word "Line" alone.
+// Tokens may contain spaces and punctuation inside ("Twitter for iPhone",
+// "FBAN/MessengerForiOS").
+//
+// A token is printable ASCII, 3 to 64 bytes, begins with a letter or digit
+// (it is found where a word of the user agent begins) and does not end
+// with a space. Each token belongs to one source.
+//
+// When a user agent holds tokens of several sources, the token that begins
+// first in the string wins, and at the same place the longest:
+// "[FBAN/MessengerForiOS;FBAV/..." is Messenger's FBAN/MessengerForiOS, not
+// Facebook's FBAN.
+//
+// A token is a claim like any other: sources.yaml says in a comment which
+// tokens a citation supports.
 //
 // # utm_source aliases
 //
@@ -211,7 +242,15 @@
 //     a leading "www." (www.example.org is example.org), medium referral,
 //     evidence "unknown_referrer", rule "unknown:example.org".
 //
-// 4. Direct: source and medium "direct", with the reason in the rule:
+// 4. In-app browser: when the visit would otherwise be direct (no UTM
+// source, no click id, and no referrer, a placeholder, or one that is not
+// a web host, as in 5.), the user agent is searched for the catalog's
+// tokens (see In-app browsers). A token gives its source and the source's
+// medium, evidence "in_app", rule "in_app:FBAN". A referrer always wins
+// over the user agent: a visit from l.facebook.com inside Instagram's
+// browser is Facebook's, and a visit inside the site is internal.
+//
+// 5. Direct: source and medium "direct", with the reason in the rule:
 // direct:empty (no referrer, or a placeholder: "null", "undefined", "-",
 // "none", "(none)", "(direct)", about:blank), direct:scheme (a non-web
 // scheme: javascript:, file:, data:, about:..., chrome-extension:, ftp:,

@@ -52,6 +52,7 @@ sources:
     medium: social
     hosts: [x.com]
     redirects: [{host: t.co}]
+    user_agents: [TwitterAndroid, "Twitter for iPhone"]
   - id: grok
     name: Grok
     medium: ai_assistant
@@ -110,6 +111,44 @@ func Example() {
 	// semalt.com       spam           spam             spam:semalt.com
 	// example.org      referral       unknown_referrer unknown:example.org
 	// direct           direct         direct           direct:scheme
+}
+
+// An in-app browser's user agent decides only a visit that would
+// otherwise be direct; tokens match whole and case-sensitively.
+func Example_inAppBrowser() {
+	cat, err := rules.Parse("sources.yaml", []byte(catalog))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := rules.Compile(cat, []string{"shop.example.com"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cl := m.NewClassifier()
+	const android = "Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230805.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.5845.163 Mobile Safari/537.36"
+	for _, v := range []ingest.Visit{
+		{UserAgent: android + " TwitterAndroid"},
+		{UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 12_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/16B92 Twitter for iPhone/7.37"},
+		{UserAgent: android + " TwitterAndroid", Referrer: "https://www.google.com/"},
+		{UserAgent: android + " TwitterAndroid", URL: "https://shop.example.com/?gclid=EAIaIQ"},
+		{UserAgent: android + " twitterandroid"},
+		{UserAgent: "Twitterbot/1.0"},
+	} {
+		if v.URL == "" {
+			v.URL = "https://shop.example.com/"
+		}
+		r := cl.Classify(&v)
+		fmt.Printf("%-8s %-12s %-9s %s\n", r.Source, r.Medium, r.Evidence, r.Rule)
+	}
+	// Output:
+	// twitter  social       in_app    in_app:TwitterAndroid
+	// twitter  social       in_app    in_app:Twitter for iPhone
+	// google   search       referrer  referrer:google.com
+	// google   paid_search  click_id  click_id:gclid
+	// direct   direct       direct    direct:empty
+	// direct   direct       direct    direct:empty
 }
 
 func ExampleParse_errors() {

@@ -40,13 +40,18 @@ func FuzzNormalize(f *testing.F) {
 
 func FuzzClassify(f *testing.F) {
 	for _, tc := range cases {
-		f.Add(tc.ref, tc.visit().URL, "", "")
+		f.Add(tc.ref, tc.visit().URL, "", "", "")
 	}
-	f.Add("", defaultURL, "Newsletter", "CPC")
-	f.Add("https://x.com/i/grok", "https://x.com/?utm_source=%FF%FE&gclid=%", " ", "%")
+	f.Add("", defaultURL, "Newsletter", "CPC", "")
+	f.Add("https://x.com/i/grok", "https://x.com/?utm_source=%FF%FE&gclid=%", " ", "%", "")
+	for _, tc := range uaCases {
+		f.Add(tc.ref, tc.url, "", "", tc.ua)
+	}
+	f.Add("", defaultURL, "", "", "FBAN")
+	f.Add("", defaultURL, "", "", "xFBAN/FB_IAB\x00Instagram\xff")
 	m := testMatcher(f)
-	f.Fuzz(func(t *testing.T, ref, url, src, med string) {
-		v := &ingest.Visit{Referrer: ref, URL: url, UTMSource: src, UTMMedium: med}
+	f.Fuzz(func(t *testing.T, ref, url, src, med, ua string) {
+		v := &ingest.Visit{Referrer: ref, URL: url, UTMSource: src, UTMMedium: med, UserAgent: ua}
 		cl := m.NewClassifier()
 		r := cl.Classify(v)
 		if again := cl.Classify(v); again != r {
@@ -68,6 +73,9 @@ func FuzzClassify(f *testing.F) {
 			if h, ok := NormalizeHost(r.Host); !ok || h != r.Host {
 				t.Fatalf("%+v: Host %q is not normalised", v, r.Host)
 			}
+		}
+		if r.Evidence == EvidenceInApp && (r.Host != "" || !r.Known || !strings.HasPrefix(r.Rule, "in_app:")) {
+			t.Fatalf("%+v: in-app result %+v", v, r)
 		}
 		if (r.Evidence == EvidenceDirect) != (r.Medium == MediumDirect) || (r.Evidence == EvidenceSpam) != (r.Medium == MediumSpam) {
 			t.Fatalf("%+v: evidence %s with medium %s", v, r.Evidence, r.Medium)

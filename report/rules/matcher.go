@@ -30,6 +30,12 @@ type Matcher struct {
 	clicks    []clickRule // priority order
 	clickLens uint64      // bit n set when some click id param has length n
 	apps      map[string]template
+
+	// User-agent tokens, indexed by their first word (the leading run of
+	// letters and digits), so that a user agent costs one map lookup per
+	// word whatever the number of tokens.
+	uaIndex  map[string][]int32
+	uaTokens []uaToken
 }
 
 // template is the part of a Result a rule fixes.
@@ -107,6 +113,7 @@ func Compile(c *Catalog, siteHosts []string) (*Matcher, error) {
 		utm:       make(map[string]int),
 		utmMedium: make(map[string]string),
 		apps:      make(map[string]template),
+		uaIndex:   make(map[string][]int32),
 		paidRE:    c.PaidPattern,
 	}
 	if m.paidRE == nil {
@@ -142,6 +149,7 @@ func Compile(c *Catalog, siteHosts []string) (*Matcher, error) {
 		m.paid = append(m.paid, paidMedium(s.Medium))
 		m.utmRule = append(m.utmRule, "utm:utm_source="+s.ID)
 	}
+	uaSeen := make(map[string]bool)
 	for i, s := range c.Sources {
 		m.utm[s.ID] = i
 		for _, u := range s.UTMSources {
@@ -155,6 +163,18 @@ func Compile(c *Catalog, siteHosts []string) (*Matcher, error) {
 				bad("source %q: app %q is claimed twice", s.ID, a)
 			}
 			m.apps[a] = template{s.ID, s.Medium, "app:" + a, EvidenceApp, true}
+		}
+		for _, t := range s.UserAgents {
+			if msg := checkUAToken(t); msg != "" {
+				bad("source %q: user_agents %q: %s", s.ID, t, msg)
+				continue
+			}
+			if _, dup := uaSeen[t]; dup {
+				bad("source %q: user_agents %q is claimed twice", s.ID, t)
+				continue
+			}
+			uaSeen[t] = true
+			m.addUAToken(uaToken{t, template{s.ID, s.Medium, "in_app:" + t, EvidenceInApp, true}})
 		}
 		add := func(text, medium string, ev Evidence) {
 			p, msg := parsePattern(text, true, true)

@@ -67,6 +67,7 @@ func Parse(filename string, data []byte) (cat *Catalog, err error) {
 	d.cat = c
 	d.claims = make(map[string]owner)
 	d.apps = make(map[string]owner)
+	d.agents = make(map[string]owner)
 	d.aliases = make(map[string]aliasClaim)
 	d.idLines = make(map[string]int)
 	d.catalog(root)
@@ -189,6 +190,7 @@ type decoder struct {
 
 	claims  map[string]owner // host patterns and path rules
 	apps    map[string]owner
+	agents  map[string]owner // user-agent tokens
 	aliases map[string]aliasClaim
 	params  map[string]int
 	idLines map[string]int // source id -> line

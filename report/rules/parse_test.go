@@ -243,7 +243,10 @@ func TestStatusAndEvidenceNames(t *testing.T) {
 			t.Errorf("Status(%d) = %q, want %q", s, s, want)
 		}
 	}
-	want := []string{"utm", "click_id", "referrer", "redirect", "app", "internal", "spam", "unknown_referrer", "direct"}
+	want := []string{"utm", "click_id", "referrer", "redirect", "app", "internal", "spam", "unknown_referrer", "direct", "in_app"}
+	if len(want) != int(NumEvidence) {
+		t.Fatalf("NumEvidence = %d, the test knows %d names", NumEvidence, len(want))
+	}
 	for e := Evidence(0); e < NumEvidence; e++ {
 		if e.String() != want[e] {
 			t.Errorf("Evidence(%d) = %q, want %q", e, e, want[e])
@@ -276,13 +279,15 @@ func TestCompileErrors(t *testing.T) {
 	// A hand-built catalog is checked, not trusted.
 	bad := &Catalog{Sources: []*Source{
 		{ID: "a", Medium: "search", Hosts: []string{"A.com"}},
-		{ID: "b", Medium: "nosuch", Hosts: []string{"b.com", "b.com"}},
+		{ID: "b", Medium: "nosuch", Hosts: []string{"b.com", "b.com"}, UserAgents: []string{"FBAN", "ab", "[x]"}},
+		{ID: "c", Medium: "social", UserAgents: []string{"FBAN"}},
 	}, ClickIDs: []ClickID{{Param: "x", Source: "zzz", Medium: "search"}}}
 	_, err = Compile(bad, nil)
 	if err == nil {
 		t.Fatal("hand-built bad catalog compiled")
 	}
-	for _, want := range []string{`"A.com": must be lowercase`, `unknown medium "nosuch"`, `"b.com" is claimed twice`, `unknown source "zzz"`} {
+	for _, want := range []string{`"A.com": must be lowercase`, `unknown medium "nosuch"`, `"b.com" is claimed twice`, `unknown source "zzz"`,
+		`user_agents "ab": too short`, `user_agents "[x]": must begin`, `user_agents "FBAN" is claimed twice`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Compile error lacks %q:\n%v", want, err)
 		}

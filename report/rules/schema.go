@@ -240,7 +240,7 @@ func (d *decoder) source(i int, n *yaml.Node) {
 	if id, ok := peek(n, "id"); ok {
 		where = fmt.Sprintf("source %q", id)
 	}
-	fs := d.fields(n, where, "id", "name", "medium", "hosts", "exclude", "redirects", "apps", "utm_sources", "page")
+	fs := d.fields(n, where, "id", "name", "medium", "hosts", "exclude", "redirects", "apps", "user_agents", "utm_sources", "page")
 	if fs == nil {
 		return
 	}
@@ -366,6 +366,23 @@ func (d *decoder) source(i int, n *yaml.Node) {
 		}
 		d.apps[a] = owner{who, an[j].Line}
 		s.Apps = append(s.Apps, a)
+	}
+	ts, tn := d.strs(fs["user_agents"], where)
+	for j, t := range ts {
+		if msg := checkUAToken(t); msg != "" {
+			d.add(tn[j], where, "user_agents %q: %s", t, msg)
+			continue
+		}
+		if prev, dup := d.agents[t]; dup {
+			if prev.who == who {
+				d.add(tn[j], where, "user_agents %q is listed twice (first at line %d)", t, prev.line)
+			} else {
+				d.add(tn[j], where, "user_agents %q is already claimed by %s (line %d)", t, prev.who, prev.line)
+			}
+			continue
+		}
+		d.agents[t] = owner{who, tn[j].Line}
+		s.UserAgents = append(s.UserAgents, t)
 	}
 	us, un := d.strs(fs["utm_sources"], where)
 	for j, u := range us {
