@@ -211,8 +211,13 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // scanAhead is how many batches each stage of scan may have ready before
-// the next stage takes them.
-const scanAhead = 4
+// the next stage takes them, and scanBatch the visits in a batch: enough
+// to keep every stage busy, few enough that the buffers going round stay
+// small (a few MB) beside the rollup.
+const (
+	scanAhead = 2
+	scanBatch = 1024
+)
 
 // scan reads every input, classifies each visit and sums it into a rollup.
 // The three run on their own goroutines, a batch at a time: reading
@@ -225,6 +230,9 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 	// (the classifier's, one): no buffer is refilled while in use.
 	n := 2*scanAhead + 3
 	opts.Batches = n
+	if opts.BatchSize == 0 {
+		opts.BatchSize = scanBatch
+	}
 	r := ingest.NewReader(ctx, inputs, opts)
 	type batch struct {
 		visits  []ingest.Visit
