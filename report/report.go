@@ -221,7 +221,8 @@ const (
 
 // scan reads every input, classifies each visit and sums it into a rollup.
 // The three run on their own goroutines, a batch at a time: reading
-// (decompressing, parsing), classifying and summing. Batches pass from one
+// (decompressing, parsing), classifying (and the part of summing that
+// needs no rollup, aggregate.Prepare) and summing. Batches pass from one
 // to the next in the order they were read, so the rollup is the one a
 // single goroutine would make.
 func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, error) {
@@ -237,18 +238,21 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 	type batch struct {
 		visits  []ingest.Visit
 		results []rules.Result
+		preps   []aggregate.Prepared // the part of summing that needs no rollup
 	}
 	read := make(chan batch, scanAhead)
 	classified := make(chan batch, scanAhead)
 	go func() {
 		defer close(read)
 		results := make([][]rules.Result, n)
+		preps := make([][]aggregate.Prepared, n)
 		for i := 0; r.Scan(); i = (i + 1) % n {
 			b := r.Batch()
 			if cap(results[i]) < len(b) {
 				results[i] = make([]rules.Result, len(b))
+				preps[i] = make([]aggregate.Prepared, len(b))
 			}
-			read <- batch{b, results[i][:len(b)]}
+			read <- batch{b, results[i][:len(b)], preps[i][:len(b)]}
 		}
 	}()
 	go func() {
@@ -257,6 +261,7 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 		for b := range read {
 			for i := range b.visits {
 				b.results[i] = classifier.Classify(&b.visits[i])
+				b.preps[i] = aggregate.Prepare(&b.visits[i], &b.results[i])
 			}
 			classified <- b
 		}
@@ -264,7 +269,7 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 	rollup := aggregate.New(opts.Location)
 	for b := range classified {
 		for i := range b.visits {
-			rollup.Add(&b.visits[i], &b.results[i])
+			rollup.AddPrepared(&b.visits[i], &b.results[i], &b.preps[i])
 		}
 	}
 	// The channels are closed after the reader's last Scan: its stats and

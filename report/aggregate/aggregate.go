@@ -193,7 +193,6 @@ type Rollup struct {
 	// cellCache holds cell indexes + 1 by a hash of source, breakdown and
 	// value: most detail increments need neither lookup nor cells.
 	cellCache [cellCacheSize]uint32
-	seed      maphash.Seed
 
 	days    map[Day]*dayTable
 	lastDay Day
@@ -240,7 +239,6 @@ func New(loc *time.Location) *Rollup {
 	r := &Rollup{
 		loc:            loc,
 		ids:            make(map[string]uint32),
-		seed:           maphash.MakeSeed(),
 		days:           make(map[Day]*dayTable),
 		cells:          make(map[cell]uint32),
 		kept:           make(map[sourceDim]int),
@@ -262,7 +260,7 @@ func (r *Rollup) Location() *time.Location { return r.loc }
 // string's hash answers most lookups without touching the big map; a hit
 // is checked against the interned copy, so it is never wrong.
 func (r *Rollup) lookup(s string) (uint32, bool) {
-	slot := &r.cache[maphash.String(r.seed, s)&(internCacheSize-1)]
+	slot := &r.cache[maphash.String(seed, s)&(internCacheSize-1)]
 	if id := *slot; id != 0 && r.strs[id-1] == s {
 		return id - 1, true
 	}
@@ -322,8 +320,39 @@ func (r *Rollup) table(day Day) *dayTable {
 	return t
 }
 
+// seed hashes values for a rollup's caches. One for the process, so that
+// Prepare can hash without a rollup.
+var seed = maphash.MakeSeed()
+
+// Prepared is the part of Add's work that depends on a visit alone: its
+// landing page's path and, from a referrer no rule knows, the example
+// referrer, cut to length and hashed. Prepared on one goroutine while
+// another adds, it shortens the slowest stage of a build.
+type Prepared struct {
+	landing, example   string
+	hLanding, hExample uint64
+}
+
+// Prepare returns what AddPrepared needs besides the visit and its
+// classification. Its strings share the visit's memory.
+func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
+	p := Prepared{landing: clip(landingPath(v.URL))}
+	p.hLanding = maphash.String(seed, p.landing)
+	if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
+		p.example = clip(referrerExample(v.Referrer))
+		p.hExample = maphash.String(seed, p.example)
+	}
+	return p
+}
+
 // Add counts one classified visit.
 func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
+	p := Prepare(v, res)
+	r.AddPrepared(v, res, &p)
+}
+
+// AddPrepared counts one classified visit, given Prepare(v, res).
+func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	w := v.Weight
 	if w == 0 {
 		return
@@ -369,28 +398,28 @@ func (r *Rollup) Add(v *ingest.Visit, res *rules.Result) {
 	case rules.EvidenceDirect, rules.EvidenceInternal:
 		// Direct and internal visits keep only their landing pages, which
 		// the estimate of lost referrals compares with other sources'.
-		r.addDetail(t, src, DimLanding, landingPath(v.URL), w, MaxValues)
+		r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, MaxValues)
 		return
 	}
 	max := MaxValues
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
-			r.addDetail(t, src, DimReferrer, referrerExample(v.Referrer), w, MaxExamples)
+			r.addDetail(t, src, DimReferrer, p.example, p.hExample, w, MaxExamples)
 		}
 	} else if res.Host != "" {
-		r.addDetail(t, src, DimHost, res.Host, w, max)
+		r.addValue(t, src, DimHost, res.Host, w, max)
 	}
 	if res.UTMSource != "" {
-		r.addDetail(t, src, DimSpelling, res.UTMSource, w, max)
+		r.addValue(t, src, DimSpelling, res.UTMSource, w, max)
 	}
 	if res.UTMMedium != "" {
-		r.addDetail(t, src, DimUTMMedium, res.UTMMedium, w, max)
+		r.addValue(t, src, DimUTMMedium, res.UTMMedium, w, max)
 	}
 	if res.UTMCampaign != "" {
-		r.addDetail(t, src, DimCampaign, res.UTMCampaign, w, max)
+		r.addValue(t, src, DimCampaign, res.UTMCampaign, w, max)
 	}
-	r.addDetail(t, src, DimLanding, landingPath(v.URL), w, max)
+	r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, max)
 }
 
 // medium returns the vocabulary index of m.
@@ -405,13 +434,18 @@ func (c *cell) key(src sourceRef, dim Dim, value uint32) {
 	}
 }
 
-// addDetail counts w visits for value in a breakdown of src, or under
-// OtherValue once the breakdown holds max values.
-func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, w int64, max int) {
+// addValue counts w visits for value in a breakdown of src.
+func (r *Rollup) addValue(t *dayTable, src sourceRef, dim Dim, value string, w int64, max int) {
 	value = clip(value)
+	r.addDetail(t, src, dim, value, maphash.String(seed, value), w, max)
+}
+
+// addDetail counts w visits for value, clipped, whose hash is h, in a
+// breakdown of src, or under OtherValue once the breakdown holds max
+// values.
+func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int) {
 	var c cell
 	c.key(src, dim, 0)
-	h := maphash.String(r.seed, value)
 	slot := &r.cellCache[(h^uint64(c.source)*0x9e3779b97f4a7c15^uint64(c.dim)<<59)&(cellCacheSize-1)]
 	if i := *slot; i != 0 {
 		if k := r.cellKeys[i-1]; k.source == c.source && k.dim == c.dim && r.strs[k.value] == value {
