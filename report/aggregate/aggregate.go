@@ -259,8 +259,11 @@ func (r *Rollup) Location() *time.Location { return r.loc }
 // lookup returns s's id, if s is interned. A small cache indexed by the
 // string's hash answers most lookups without touching the big map; a hit
 // is checked against the interned copy, so it is never wrong.
-func (r *Rollup) lookup(s string) (uint32, bool) {
-	slot := &r.cache[maphash.String(seed, s)&(internCacheSize-1)]
+func (r *Rollup) lookup(s string) (uint32, bool) { return r.lookupHash(s, maphash.String(seed, s)) }
+
+// lookupHash is lookup of s, whose hash is h.
+func (r *Rollup) lookupHash(s string, h uint64) (uint32, bool) {
+	slot := &r.cache[h&(internCacheSize-1)]
 	if id := *slot; id != 0 && r.strs[id-1] == s {
 		return id - 1, true
 	}
@@ -273,8 +276,11 @@ func (r *Rollup) lookup(s string) (uint32, bool) {
 
 // intern returns s's id, copying s the first time: the visit's memory is
 // reused by the reader, and no group may pin an input line.
-func (r *Rollup) intern(s string) uint32 {
-	if id, ok := r.lookup(s); ok {
+func (r *Rollup) intern(s string) uint32 { return r.internHash(s, maphash.String(seed, s)) }
+
+// internHash is intern of s, whose hash is h.
+func (r *Rollup) internHash(s string, h uint64) uint32 {
+	if id, ok := r.lookupHash(s, h); ok {
 		return id
 	}
 	s = strings.Clone(s)
@@ -331,6 +337,8 @@ var seed = maphash.MakeSeed()
 type Prepared struct {
 	landing, example   string
 	hLanding, hExample uint64
+	// Hashes of the classification's source and values, cut to length.
+	hSource, hHost, hSpelling, hMedium, hCampaign uint64
 }
 
 // Prepare returns what AddPrepared needs besides the visit and its
@@ -342,7 +350,19 @@ func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
 		p.example = clip(referrerExample(v.Referrer))
 		p.hExample = maphash.String(seed, p.example)
 	}
+	p.hSource = hashClipped(res.Source)
+	p.hHost = hashClipped(res.Host)
+	p.hSpelling = hashClipped(res.UTMSource)
+	p.hMedium = hashClipped(res.UTMMedium)
+	p.hCampaign = hashClipped(res.UTMCampaign)
 	return p
+}
+
+func hashClipped(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	return maphash.String(seed, clip(s))
 }
 
 // Add counts one classified visit.
@@ -370,16 +390,21 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 
 	src := sourceRef{known: res.Known}
 	if res.Known {
-		src.name = r.intern(res.Source)
+		if len(res.Source) <= MaxValueLen { // clip left it alone
+			src.name = r.internHash(res.Source, p.hSource)
+		} else {
+			src.name = r.intern(res.Source)
+		}
 	} else {
 		name := clip(res.Source)
-		id, ok := r.lookup(name)
+		id, ok := r.lookupHash(name, p.hSource)
 		if _, kept := r.unknownSources[id]; !ok || !kept {
 			if len(r.unknownSources) >= MaxUnknownSources {
-				name = OtherSource
+				id = r.intern(OtherSource)
 				r.otherSources += w
+			} else {
+				id = r.internHash(name, p.hSource)
 			}
-			id = r.intern(name)
 			r.unknownSources[id] = struct{}{}
 		}
 		src.name = id
@@ -408,16 +433,16 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 			r.addDetail(t, src, DimReferrer, p.example, p.hExample, w, MaxExamples)
 		}
 	} else if res.Host != "" {
-		r.addValue(t, src, DimHost, res.Host, w, max)
+		r.addDetail(t, src, DimHost, clip(res.Host), p.hHost, w, max)
 	}
 	if res.UTMSource != "" {
-		r.addValue(t, src, DimSpelling, res.UTMSource, w, max)
+		r.addDetail(t, src, DimSpelling, clip(res.UTMSource), p.hSpelling, w, max)
 	}
 	if res.UTMMedium != "" {
-		r.addValue(t, src, DimUTMMedium, res.UTMMedium, w, max)
+		r.addDetail(t, src, DimUTMMedium, clip(res.UTMMedium), p.hMedium, w, max)
 	}
 	if res.UTMCampaign != "" {
-		r.addValue(t, src, DimCampaign, res.UTMCampaign, w, max)
+		r.addDetail(t, src, DimCampaign, clip(res.UTMCampaign), p.hCampaign, w, max)
 	}
 	r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, max)
 }
@@ -434,12 +459,6 @@ func (c *cell) key(src sourceRef, dim Dim, value uint32) {
 	}
 }
 
-// addValue counts w visits for value in a breakdown of src.
-func (r *Rollup) addValue(t *dayTable, src sourceRef, dim Dim, value string, w int64, max int) {
-	value = clip(value)
-	r.addDetail(t, src, dim, value, maphash.String(seed, value), w, max)
-}
-
 // addDetail counts w visits for value, clipped, whose hash is h, in a
 // breakdown of src, or under OtherValue once the breakdown holds max
 // values.
@@ -453,7 +472,7 @@ func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h 
 			return
 		}
 	}
-	if id, ok := r.lookup(value); ok {
+	if id, ok := r.lookupHash(value, h); ok {
 		c.value = id
 		if i, ok := r.cells[c]; ok {
 			*slot = i + 1
@@ -469,7 +488,7 @@ func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h 
 		}
 		return
 	}
-	c.value = r.intern(value)
+	c.value = r.internHash(value, h)
 	i := r.admit(c, sd)
 	*slot = i + 1
 	t.detail[i] += w
