@@ -139,7 +139,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 
 	// Tabulate, render into a new directory and publish it whole.
-	v := &view{cat: cat, r: rollup, stats: &stats, inputs: inputs, title: cfg.Title, siteHosts: cfg.SiteHosts}
+	v := &view{cat: cat, r: rollup, stats: &stats, inputs: inputs, title: cfg.Title, siteHosts: cfg.SiteHosts,
+		hostSource: hostClassifier(matcher)}
 	first, last, ok := rollup.Span()
 	if !ok {
 		return res, errors.New("no visits in the input: nothing to report")
@@ -298,4 +299,14 @@ func buildStamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// hostClassifier classifies a bare referrer host, as if a visit had come
+// from its home page.
+func hostClassifier(m *rules.Matcher) func(string) rules.Result {
+	cl := m.NewClassifier()
+	return func(host string) rules.Result {
+		v := ingest.Visit{Referrer: "https://" + host + "/", Weight: 1}
+		return cl.Classify(&v)
+	}
 }

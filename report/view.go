@@ -34,6 +34,10 @@ type view struct {
 	cur, prev period
 	coverage  period
 
+	// hostSource classifies a referrer host on its own, for the hygiene
+	// page's tagged links that travelled.
+	hostSource func(host string) rules.Result
+
 	groups  []aggregate.Group
 	details []aggregate.Detail
 	medName map[string]string
@@ -78,7 +82,17 @@ func siteModel(v *view) *render.Site {
 	}
 	s := &render.Site{Info: v.info()}
 	s.Index = v.index()
+	s.Hygiene = v.hygiene()
 	s.Sources = v.sourcePages()
+	hidden := v.hiddenEstimates()
+	for i := range s.Sources {
+		p := &s.Sources[i]
+		p.Hygiene = sourceHygiene(&s.Hygiene, p.ID)
+		if e := hidden[p.ID]; e != nil {
+			e.Measured = p.Visits.Current
+			p.Hidden = e
+		}
+	}
 	s.Index.Directory = directory(s.Sources, v.medName)
 	s.Mediums = v.mediumPages()
 	s.Unknown = v.unrecognised()
@@ -104,6 +118,7 @@ func (v *view) info() render.SiteInfo {
 		Nav: []render.Link{
 			{Href: "index.html", Text: "Overview"},
 			{Href: "unrecognised.html", Text: "Unrecognised referrers"},
+			{Href: "hygiene.html", Text: "Tagging hygiene"},
 			{Href: "quality.html", Text: "Data quality"},
 			{Href: "methodology.html", Text: "Methodology"},
 		},

@@ -82,7 +82,8 @@ func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
 		r.Add(&v, &res)
 	}
 	first, last, _ := r.Span()
-	v := &view{cat: cat, r: r, stats: &ingest.Stats{Rows: int64(len(lines))}, coverage: period{from: first, to: last}, asOf: day(asOf)}
+	v := &view{cat: cat, r: r, stats: &ingest.Stats{Rows: int64(len(lines))}, coverage: period{from: first, to: last}, asOf: day(asOf),
+		hostSource: hostClassifier(m)}
 	v.cur, v.prev = periods("7d", v.asOf)
 	return siteModel(v)
 }
@@ -207,5 +208,71 @@ func TestGaps(t *testing.T) {
 	got := gaps(daily, cov)
 	if len(got) != 2 || got[0].Day != "2026-10-10" || got[0].Note != "no data" || got[1].Day != "2026-10-15" {
 		t.Errorf("gaps = %+v", got)
+	}
+}
+
+func TestHygieneAndHidden(t *testing.T) {
+	s := testSite(t, "2026-11-24",
+		"2026-11-20 - https://shop.example.com/p?utm_source=AliExpress",
+		"2026-11-20 - https://shop.example.com/p?utm_source=aliexpress",
+		"2026-11-21 - https://shop.example.com/p?utm_source=aliexpress&utm_medium=banana",
+		// a link tagged for Facebook, followed from Reddit
+		"2026-11-21 https://www.reddit.com/r/x https://shop.example.com/q?utm_source=facebook",
+		// a newsletter read in Gmail is not a link that travelled
+		"2026-11-21 https://mail.google.com/ https://shop.example.com/q?utm_source=facebook",
+		// a deep page: AliExpress sends 2 of its 4 recognised visits; 10 direct visits land there
+		"2026-11-22 https://es.aliexpress.com/ https://shop.example.com/deep",
+		"2026-11-22 https://es.aliexpress.com/ https://shop.example.com/deep",
+		"2026-11-22 https://blog.example/ https://shop.example.com/deep",
+		"2026-11-22 https://blog.example/ https://shop.example.com/deep",
+		"2026-11-23 - https://shop.example.com/deep", "2026-11-23 - https://shop.example.com/deep",
+		"2026-11-23 - https://shop.example.com/deep", "2026-11-23 - https://shop.example.com/deep",
+		"2026-11-23 - https://shop.example.com/deep", "2026-11-23 - https://shop.example.com/deep",
+		"2026-11-23 - https://shop.example.com/deep", "2026-11-23 - https://shop.example.com/deep",
+		"2026-11-23 - https://shop.example.com/deep", "2026-11-23 - https://shop.example.com/deep",
+		// direct visits to the home page are never shared out
+		"2026-11-23 - https://shop.example.com/", "2026-11-23 - https://shop.example.com/",
+	)
+	h := s.Hygiene
+	if len(h.Spellings) != 2 || h.Spellings[0].Value != "aliexpress" || h.Spellings[1].Value != "AliExpress" ||
+		!strings.HasPrefix(h.Spellings[0].Advice, "Keep") || !strings.Contains(h.Spellings[1].Advice, "utm_source=aliexpress") {
+		t.Errorf("spellings: %+v", h.Spellings)
+	}
+	if len(h.Mediums) != 1 || h.Mediums[0].Value != "banana" || !strings.Contains(h.Mediums[0].Advice, "utm_medium=marketplace") {
+		t.Errorf("mediums: %+v", h.Mediums)
+	}
+	if len(h.Travelled) != 1 || h.Travelled[0].Value != "www.reddit.com" || h.Travelled[0].Source.Text != "Facebook" {
+		t.Errorf("travelled: %+v", h.Travelled)
+	}
+
+	var ali *render.SourcePage
+	for i := range s.Sources {
+		if s.Sources[i].ID == "aliexpress" {
+			ali = &s.Sources[i]
+		}
+	}
+	if ali == nil || ali.Hidden == nil {
+		t.Fatal("no estimate for AliExpress")
+	}
+	e := ali.Hidden
+	// Share 2/4 of 10 direct visits: about 5, within a wide interval.
+	if e.Point != 5 || e.Low > 5 || e.High < 5 || e.Low >= e.High || e.Direct != 10 || len(e.Pages) != 1 || e.Pages[0].Path != "/deep" {
+		t.Errorf("estimate: %+v", e)
+	}
+	if ali.Visits.Current != 5 {
+		t.Errorf("the estimate leaked into measured visits: %d", ali.Visits.Current)
+	}
+	if len(ali.Hygiene) != 3 {
+		t.Errorf("AliExpress page hygiene rows: %+v", ali.Hygiene)
+	}
+}
+
+func TestWilson(t *testing.T) {
+	lo, hi := wilson(50, 100)
+	if lo < 0.40 || lo > 0.41 || hi < 0.59 || hi > 0.60 {
+		t.Errorf("wilson(50, 100) = %.4f, %.4f, want about 0.4038, 0.5962", lo, hi)
+	}
+	if lo, hi := wilson(0, 10); lo != 0 || hi < 0.27 || hi > 0.28 {
+		t.Errorf("wilson(0, 10) = %.4f, %.4f", lo, hi)
 	}
 }

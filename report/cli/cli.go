@@ -69,6 +69,7 @@ func init() {
 		{"classify", "[flags] < visits.csv > classified.csv", "classify visits read as CSV on stdin", runClassify},
 		{"validate", "[FILE]", "check a sources.yaml and summarise its catalog", runValidate},
 		{"gen", "[flags]", "write realistic synthetic visit data", runGen},
+		{"sql", "--dialect D [flags]", "print the SQL query that classifies and rolls up a table", runSQL},
 		{"help", "[COMMAND]", "explain a command", runHelp},
 	}
 }

@@ -14,6 +14,7 @@ type Site struct {
 	Unknown     UnrecognisedPage
 	Quality     QualityPage
 	Methodology MethodologyPage
+	Hygiene     HygienePage
 }
 
 // SiteInfo is what every page shows in its header and footer.
@@ -181,6 +182,9 @@ type SourcePage struct {
 	Landing    Table // top landing pages
 	ByMedium   Table // when a source appears under several mediums (paid and organic)
 
+	Hygiene []HygieneRow    // this source's rows of the hygiene page
+	Hidden  *HiddenEstimate // nil when there is nothing to estimate from
+
 	// The rules that recognise it, for the methodology of this one source.
 	Rules SourceRules
 }
@@ -283,4 +287,37 @@ type ClickIDRule struct {
 	Param  string
 	Source Link
 	Medium string
+}
+
+// HygieneRow is one thing to change in the links a site controls.
+type HygieneRow struct {
+	Source Link   // the source's page
+	Value  string // the spelling, utm_medium value or referrer host, as seen
+	Visits int64
+	Advice string // what to change
+}
+
+// HygienePage is hygiene.html: how the site's own tagged links could be
+// tagged better. Each source page shows its own rows too.
+type HygienePage struct {
+	Spellings []HygieneRow // utm_source spellings that fold into one source
+	Mediums   []HygieneRow // utm_medium values outside the medium vocabulary
+	Travelled []HygieneRow // tagged or click-id visits whose referrer is another known source
+}
+
+// HiddenEstimate is a range for the visits a source probably sent that
+// arrived as direct: an estimate, never added into measured totals.
+type HiddenEstimate struct {
+	Low, Point, High int64
+	Measured         int64        // the source's measured visits in the period
+	Direct           int64        // direct visits on the pages the estimate uses
+	Pages            []HiddenPage // the pages contributing most, most first
+}
+
+// HiddenPage is one landing page's part of an estimate.
+type HiddenPage struct {
+	Path             string // from visit data
+	Direct           int64  // direct visits that landed on it
+	Share            float64
+	Low, Point, High int64
 }

@@ -160,6 +160,7 @@ func (r *Renderer) Files(s *Site) (map[string][]byte, error) {
 	if s.Unknown.JSON != "" {
 		out.data(s.Unknown.JSON, func() ([]byte, error) { return unknownJSON(&s.Unknown) })
 	}
+	render("hygiene.html", newPage("hygiene.html", "Tagging hygiene", &s.Hygiene, false))
 	render("quality.html", newPage("quality.html", "Data quality", &s.Quality, !noChart(&s.Quality.Daily)))
 	out.chart(&s.Quality.Daily)
 	render("methodology.html", newPage("methodology.html", "Methodology", &s.Methodology, false))

@@ -647,6 +647,7 @@ func ExampleRenderer_WriteSite() {
 	}
 	// Output:
 	// assets
+	// hygiene.html
 	// index.html
 	// methodology.html
 	// quality.html

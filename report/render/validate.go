@@ -90,7 +90,7 @@ func noChart(ch *Chart) bool { return ch.ID == "" && len(ch.Labels) == 0 && len(
 // the site will have.
 func check(s *Site) (map[string]bool, error) {
 	c := &checker{pages: map[string]bool{
-		"index.html": true, "unrecognised.html": true, "quality.html": true, "methodology.html": true,
+		"index.html": true, "unrecognised.html": true, "quality.html": true, "methodology.html": true, "hygiene.html": true,
 	}}
 	for i := range s.Info.Nav {
 		c.link("nav", &s.Info.Nav[i])

@@ -44,6 +44,8 @@ var dataBlocks = []struct {
 	{"utm", []string{"measuring"}},
 	{"recognised", []string{"in-analytics", "in_analytics", "analytics"}},
 	{"landing", []string{"diagnostic"}},
+	{"hidden", []string{"diagnostic"}},
+	{"hygiene", []string{"mistakes"}},
 	{"rules", []string{"detects"}},
 }
 
