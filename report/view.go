@@ -295,20 +295,12 @@ func (v *view) index() render.IndexPage {
 			}
 			daily[g.Medium][g.Day-v.cur.from] += g.Visits
 		}
-		c := sources[g.Source]
-		if c == nil {
-			c = &counts{}
-			sources[g.Source] = c
-		}
+		c := countsOf(sources, g.Source)
 		c.add(v, g.Day, g.Visits)
 		// Only sources outside the catalog are named by their medium
 		// (direct, spam), and those have one medium each.
 		sourceMedium[g.Source] = g.Medium
-		m := meds[g.Medium]
-		if m == nil {
-			m = &counts{}
-			meds[g.Medium] = m
-		}
+		m := countsOf(meds, g.Medium)
 		m.add(v, g.Day, g.Visits)
 	}
 	p.Visits = all.change()
@@ -462,11 +454,7 @@ func (v *view) collectSources() map[string]*sourceData {
 		if v.cur.has(g.Day) {
 			d.evidence[g.Evidence] += g.Visits
 		}
-		c := d.mediums[g.Medium]
-		if c == nil {
-			c = &counts{}
-			d.mediums[g.Medium] = c
-		}
+		c := countsOf(d.mediums, g.Medium)
 		c.add(v, g.Day, g.Visits)
 	}
 	for _, g := range v.details {
@@ -474,12 +462,7 @@ func (v *view) collectSources() map[string]*sourceData {
 		if d == nil {
 			continue
 		}
-		c := d.dims[g.Dim][g.Value]
-		if c == nil {
-			c = &counts{}
-			d.dims[g.Dim][g.Value] = c
-		}
-		c.add(v, g.Day, g.Visits)
+		countsOf(d.dims[g.Dim], g.Value).add(v, g.Day, g.Visits)
 	}
 	return out
 }
@@ -636,11 +619,7 @@ func (v *view) mediumPages() []render.MediumPage {
 		}
 		d.visits.add(v, g.Day, g.Visits)
 		d.daily[g.Day] += g.Visits
-		c := d.sources[g.Source]
-		if c == nil {
-			c = &counts{}
-			d.sources[g.Source] = c
-		}
+		c := countsOf(d.sources, g.Source)
 		c.add(v, g.Day, g.Visits)
 	}
 	var pages []render.MediumPage
@@ -672,11 +651,7 @@ func (v *view) unrecognised() render.UnrecognisedPage {
 		if g.Evidence != rules.EvidenceUnknown {
 			continue
 		}
-		c := hosts[g.Source.Name]
-		if c == nil {
-			c = &counts{}
-			hosts[g.Source.Name] = c
-		}
+		c := countsOf(hosts, g.Source.Name)
 		c.add(v, g.Day, g.Visits)
 	}
 	examples := map[string]map[string]int64{}
@@ -863,4 +838,14 @@ func (v *view) methodology() render.MethodologyPage {
 		p.ClickIDs = append(p.ClickIDs, render.ClickIDRule{Param: c.Param, Source: l, Medium: v.medName[c.Medium]})
 	}
 	return p
+}
+
+// countsOf returns m's counts for k, adding them first if need be.
+func countsOf[K comparable](m map[K]*counts, k K) *counts {
+	c := m[k]
+	if c == nil {
+		c = &counts{}
+		m[k] = c
+	}
+	return c
 }

@@ -59,27 +59,13 @@ func classifyCSV(ctx context.Context, cl *rules.Classifier, in io.Reader, out, e
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		k := strings.ToLower(strings.TrimSpace(h))
-		if _, dup := col[k]; !dup {
-			col[k] = i
-		}
-	}
-	find := func(names ...string) int {
-		for _, n := range names {
-			if i, ok := col[n]; ok {
-				return i
-			}
-		}
-		return -1
-	}
-	iURL := find("url", "page", "page_url", "landing_page")
-	iRef := find("referrer", "referer", "document_referrer")
+	find := func(field string) int { return ingest.Column(header, field) }
+	iURL := find(ingest.FieldURL)
+	iRef := find(ingest.FieldReferrer)
 	if iURL < 0 || iRef < 0 {
 		return usageErr("stdin: want url and referrer columns; found %s", strings.Join(header, ", "))
 	}
-	iSrc, iMed, iCamp, iUA := find("utm_source"), find("utm_medium"), find("utm_campaign"), find("user_agent", "useragent", "ua")
+	iSrc, iMed, iCamp, iUA := find(ingest.FieldUTMSource), find(ingest.FieldUTMMedium), find(ingest.FieldUTMCampaign), find(ingest.FieldUserAgent)
 
 	w := csv.NewWriter(out)
 	if err := w.Write(append(header, "source", "medium", "rule")); err != nil {

@@ -139,3 +139,26 @@ func found(header []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// Column returns the index in header of the column read as field (a name
+// from FieldNames), by the same aliases a data file's header is read with;
+// -1 when there is none.
+func Column(header []string, field string) int {
+	f := fieldByName(field)
+	if f < 0 {
+		return -1
+	}
+	pos := make(map[string]int, len(header))
+	for i, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if _, dup := pos[k]; !dup {
+			pos[k] = i
+		}
+	}
+	for _, a := range fields[f].aliases {
+		if i, ok := pos[a]; ok {
+			return i
+		}
+	}
+	return -1
+}

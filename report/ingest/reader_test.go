@@ -641,3 +641,12 @@ func TestReaderBatchesStayValid(t *testing.T) {
 		t.Fatalf("read %d visits, err %v; want 1000", n, err)
 	}
 }
+
+func TestColumn(t *testing.T) {
+	header := []string{"\tID", "Referer", "Page_URL", "UA", "referrer"}
+	for field, want := range map[string]int{"url": 2, "referrer": 4, "user_agent": 3, "timestamp": -1, "nonsense": -1} {
+		if got := Column(header, field); got != want {
+			t.Errorf("Column(%s) = %d, want %d", field, got, want)
+		}
+	}
+}
