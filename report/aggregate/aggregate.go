@@ -9,16 +9,24 @@
 // example referrers.
 //
 // Visit data is written by strangers, so every table is bounded: each
-// source keeps at most a fixed number of distinct values per breakdown,
-// and at most MaxUnknownSources unknown sources are kept apart. What does
-// not fit is counted under Other, and the rollup says that it happened.
-// Which values are kept depends on the order visits arrive in; the reader
-// reads inputs in a fixed order, so a build is still deterministic.
+// source keeps at most a fixed number of distinct values per breakdown and
+// day, and at most MaxUnknownSources unknown sources a day are kept apart.
+// What does not fit is counted under Other, and the rollup says that it
+// happened. Which values are kept depends on the order a day's visits
+// arrive in; the reader reads inputs in a fixed order, so a build is still
+// deterministic.
+//
+// Every day is a table of its own, bounded on its own: a day's groups
+// depend only on that day's visits. So a rollup can be written day by
+// day (see WriteDay), days of different builds can be put together, and a
+// day read back is the day that was written.
 package aggregate
 
 import (
 	"cmp"
+	"fmt"
 	"hash/maphash"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -148,9 +156,8 @@ const (
 	flagTagged
 )
 
-// cell is a value admitted to a breakdown of a source: a detail group
-// without its day. Three uint32s, so that the map hashes it as plain
-// memory.
+// cell is a value of a breakdown of a source: a detail group without its
+// day. Three uint32s, so that the map hashes it as plain memory.
 type cell struct {
 	source uint32
 	value  uint32
@@ -164,17 +171,40 @@ type sourceDim struct {
 	dim    Dim
 }
 
-// dayTable holds one day's groups: core groups, and visits per cell.
-// Visits arrive mostly in time order, so the tables of the day being read
-// stay small and hot in the cache, where one table for every day would
-// miss the cache on most visits.
+// dayTable holds one day's groups, and everything else a report needs of
+// the day: a day is complete in itself, capped on its own. Visits arrive
+// mostly in time order, so the tables of the day being read stay small
+// and hot in the cache, where one table for every day would miss the
+// cache on most visits.
 type dayTable struct {
-	core   map[coreCell]int64
-	detail map[uint32]int64 // by index in Rollup.cellKeys
+	core map[coreCell]int64
+	// detail holds, by index in Rollup.cellKeys, the cells admitted on
+	// this day, as their index in counts: looking a cell up is then all
+	// it takes to know it is admitted and to find its count.
+	detail   map[uint32]uint32
+	counts   []int64
+	kept     map[sourceDim]int   // values admitted per source and breakdown
+	dropped  map[sourceDim]int64 // visits counted under Other because a breakdown was full
+	examples map[sourceRef][]uint32
+
+	unknown      map[uint32]struct{} // unknown sources kept apart
+	otherSources int64               // visits summed into OtherSource
+
+	siteHosts   map[string]int64 // landing page hosts, for the report's default title
+	first, last int64            // the day's first and last visit
+	visits      int64
 }
 
 func newDayTable() *dayTable {
-	return &dayTable{core: make(map[coreCell]int64), detail: make(map[uint32]int64)}
+	return &dayTable{
+		core:      make(map[coreCell]int64),
+		detail:    make(map[uint32]uint32),
+		kept:      make(map[sourceDim]int),
+		dropped:   make(map[sourceDim]int64),
+		examples:  make(map[sourceRef][]uint32),
+		unknown:   make(map[uint32]struct{}),
+		siteHosts: make(map[string]int64),
+	}
 }
 
 // Slots of Rollup.cache and Rollup.cellCache.
@@ -191,7 +221,7 @@ type Rollup struct {
 	ids   map[string]uint32 // and back
 	cache [internCacheSize]uint32
 	// cellCache holds cell indexes + 1 by a hash of source, breakdown and
-	// value: most detail increments need neither lookup nor cells.
+	// value: most detail increments need no lookup but the day's.
 	cellCache [cellCacheSize]uint32
 
 	days    map[Day]*dayTable
@@ -202,19 +232,24 @@ type Rollup struct {
 	off          int64
 	offLo, offHi int64
 	offValid     bool
-	cells        map[cell]uint32     // values admitted to each breakdown, and their index
-	cellKeys     []cell              // and back
-	kept         map[sourceDim]int   // values admitted per source and breakdown
-	dropped      map[sourceDim]int64 // visits counted under OtherValue because a breakdown was full
+	cells        map[cell]uint32 // every cell of every day, and its index
+	cellKeys     []cell          // and back
 
-	siteHosts map[string]int64 // landing page hosts, for the report's default title
-	// The last landing page's scheme and authority, its host, and the
-	// visits counted for it but not yet in siteHosts.
+	// The last landing page's scheme and authority, its host, the day
+	// table it was counted in, and the visits counted for it but not yet
+	// in that table's siteHosts.
 	hostPrefix, hostName string
+	hostTable            *dayTable
 	hostPending          int64
 
-	unknownSources map[uint32]struct{}
-	otherSources   int64 // visits summed into OtherSource
+	// Set by Only: the days counted; visits on other days are passed over.
+	only map[Day]bool
+
+	// Set by Input: the current input, and the days each input had
+	// visits on.
+	input      int
+	inputDays  map[int]map[Day]bool
+	trackInput bool
 
 	visits           int64
 	minTime, maxTime int64
@@ -236,21 +271,42 @@ func New(loc *time.Location) *Rollup {
 	if loc == nil {
 		loc = time.UTC
 	}
-	r := &Rollup{
-		loc:            loc,
-		ids:            make(map[string]uint32),
-		days:           make(map[Day]*dayTable),
-		cells:          make(map[cell]uint32),
-		kept:           make(map[sourceDim]int),
-		dropped:        make(map[sourceDim]int64),
-		unknownSources: make(map[uint32]struct{}),
-		siteHosts:      make(map[string]int64),
+	return &Rollup{
+		loc:   loc,
+		ids:   make(map[string]uint32),
+		days:  make(map[Day]*dayTable),
+		cells: make(map[cell]uint32),
 	}
-	return r
 }
 
-// maxSiteHosts bounds the landing hosts counted: an export holds one site,
-// or a few, and a flood of forged URLs must not grow the map.
+// Only makes r count only visits on the given days, and pass over the
+// rest: a day is recomputed from every input that has visits on it.
+func (r *Rollup) Only(days map[Day]bool) { r.only = days }
+
+// Input tells r that the visits added from now on come from input i, the
+// index of an input in the build's list; InputDays then says which days
+// each input had visits on.
+func (r *Rollup) Input(i int) {
+	if r.inputDays == nil {
+		r.inputDays = make(map[int]map[Day]bool)
+	}
+	r.input, r.trackInput = i, true
+	r.last = nil // so that the next visit's day is recorded
+}
+
+// InputDays returns the days input i had visits on (counted or not, see
+// Only), sorted.
+func (r *Rollup) InputDays(i int) []Day {
+	var out []Day
+	for d := range r.inputDays[i] {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// maxSiteHosts bounds the landing hosts counted a day: an export holds
+// one site, or a few, and a flood of forged URLs must not grow the map.
 const maxSiteHosts = 64
 
 // Location returns the zone days are bucketed in.
@@ -312,10 +368,21 @@ func (r *Rollup) day(t int64) Day {
 	return DayOf(t+r.off, time.UTC)
 }
 
-// table returns day's table.
+// table returns day's table, or nil when day is not counted (see Only).
 func (r *Rollup) table(day Day) *dayTable {
 	if r.last != nil && day == r.lastDay {
 		return r.last
+	}
+	if r.trackInput {
+		m := r.inputDays[r.input]
+		if m == nil {
+			m = make(map[Day]bool)
+			r.inputDays[r.input] = m
+		}
+		m[day] = true
+	}
+	if r.only != nil && !r.only[day] {
+		return nil
 	}
 	t := r.days[day]
 	if t == nil {
@@ -377,16 +444,26 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if w == 0 {
 		return
 	}
+	t := r.table(r.day(v.Time))
+	if t == nil {
+		return
+	}
 	if !r.any || v.Time < r.minTime {
 		r.minTime = v.Time
 	}
 	if !r.any || v.Time > r.maxTime {
 		r.maxTime = v.Time
 	}
+	if t.visits == 0 || v.Time < t.first {
+		t.first = v.Time
+	}
+	if t.visits == 0 || v.Time > t.last {
+		t.last = v.Time
+	}
 	r.any = true
 	r.visits += w
-	t := r.table(r.day(v.Time))
-	r.countSiteHost(v.URL, w)
+	t.visits += w
+	r.countSiteHost(t, v.URL, w)
 
 	src := sourceRef{known: res.Known}
 	if res.Known {
@@ -398,14 +475,14 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	} else {
 		name := clip(res.Source)
 		id, ok := r.lookupHash(name, p.hSource)
-		if _, kept := r.unknownSources[id]; !ok || !kept {
-			if len(r.unknownSources) >= MaxUnknownSources {
+		if _, kept := t.unknown[id]; !ok || !kept {
+			if len(t.unknown) >= MaxUnknownSources {
 				id = r.intern(OtherSource)
-				r.otherSources += w
+				t.otherSources += w
 			} else {
 				id = r.internHash(name, p.hSource)
 			}
-			r.unknownSources[id] = struct{}{}
+			t.unknown[id] = struct{}{}
 		}
 		src.name = id
 	}
@@ -430,7 +507,7 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
-			r.addDetail(t, src, DimReferrer, p.example, p.hExample, w, MaxExamples)
+			r.addExample(t, src, p.example, p.hExample, w)
 		}
 	} else if res.Host != "" {
 		r.addDetail(t, src, DimHost, clip(res.Host), p.hHost, w, max)
@@ -459,51 +536,90 @@ func (c *cell) key(src sourceRef, dim Dim, value uint32) {
 	}
 }
 
-// addDetail counts w visits for value, clipped, whose hash is h, in a
-// breakdown of src, or under OtherValue once the breakdown holds max
-// values.
-func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int) {
+// find returns the index of the cell of value, clipped, whose hash is h,
+// in a breakdown of src, adding the cell if it is new.
+func (r *Rollup) find(src sourceRef, dim Dim, value string, h uint64) uint32 {
 	var c cell
 	c.key(src, dim, 0)
 	slot := &r.cellCache[(h^uint64(c.source)*0x9e3779b97f4a7c15^uint64(c.dim)<<59)&(cellCacheSize-1)]
 	if i := *slot; i != 0 {
 		if k := r.cellKeys[i-1]; k.source == c.source && k.dim == c.dim && r.strs[k.value] == value {
-			t.detail[i-1] += w
-			return
+			return i - 1
 		}
-	}
-	if id, ok := r.lookupHash(value, h); ok {
-		c.value = id
-		if i, ok := r.cells[c]; ok {
-			*slot = i + 1
-			t.detail[i] += w
-			return
-		}
-	}
-	// A value new to the breakdown: is there room for it?
-	sd := sourceDim{src, dim}
-	if r.kept[sd] >= max {
-		if dim != DimReferrer { // examples are a sample by design
-			r.dropped[sd] += w
-		}
-		return
 	}
 	c.value = r.internHash(value, h)
-	i := r.admit(c, sd)
+	i := r.cellIndex(c)
 	*slot = i + 1
-	t.detail[i] += w
+	return i
 }
 
-// admit adds c to its breakdown, sd, and returns its index.
-func (r *Rollup) admit(c cell, sd sourceDim) uint32 {
+// cellIndex returns c's index, adding c if it is new.
+func (r *Rollup) cellIndex(c cell) uint32 {
 	if i, ok := r.cells[c]; ok {
 		return i
 	}
 	i := uint32(len(r.cellKeys))
 	r.cells[c] = i
 	r.cellKeys = append(r.cellKeys, c)
-	r.kept[sd]++
 	return i
+}
+
+// addDetail counts w visits for value, clipped, whose hash is h, in a
+// breakdown of src on t's day, or under Other once the breakdown holds
+// max values that day.
+func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int) {
+	i := r.find(src, dim, value, h)
+	if j, ok := t.detail[i]; ok {
+		t.counts[j] += w
+		return
+	}
+	// A value new to the day's breakdown: is there room for it?
+	sd := sourceDim{src, dim}
+	if t.kept[sd] >= max {
+		t.dropped[sd] += w
+		return
+	}
+	t.admit(i, sd, w)
+}
+
+// admit adds the cell of index i to the day's breakdown sd, with w visits.
+func (t *dayTable) admit(i uint32, sd sourceDim, w int64) {
+	t.detail[i] = uint32(len(t.counts))
+	t.counts = append(t.counts, w)
+	t.kept[sd]++
+}
+
+// addExample counts w visits for an example referrer of an unknown
+// source. A day keeps the MaxExamples smallest examples of each source,
+// which, unlike the first to arrive, do not depend on the order visits
+// are read in: a value that is not among them when it first comes never
+// is, so the kept ones are counted in full.
+func (r *Rollup) addExample(t *dayTable, src sourceRef, value string, h uint64, w int64) {
+	i := r.find(src, DimReferrer, value, h)
+	if j, ok := t.detail[i]; ok {
+		t.counts[j] += w
+		return
+	}
+	ex := t.examples[src]
+	if len(ex) >= MaxExamples {
+		// Evict the largest example if value is smaller.
+		big := 0
+		for k := range ex {
+			if r.strs[r.cellKeys[ex[k]].value] > r.strs[r.cellKeys[ex[big]].value] {
+				big = k
+			}
+		}
+		if value >= r.strs[r.cellKeys[ex[big]].value] {
+			return
+		}
+		delete(t.detail, ex[big])
+		ex[big] = i
+	} else {
+		ex = append(ex, i)
+		t.examples[src] = ex
+	}
+	t.detail[i] = uint32(len(t.counts))
+	t.counts = append(t.counts, w)
 }
 
 // clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
@@ -567,12 +683,12 @@ func pageHost(u string) string {
 	return strings.ToLower(u)
 }
 
-// countSiteHost counts w visits for the host of the landing page u. Most
-// visits land on one site: while pages start with the last one's scheme
-// and authority, visits are summed on the side, and the map is touched
-// only when the host changes, in the same order as visit by visit.
-func (r *Rollup) countSiteHost(u string, w int64) {
-	if p := r.hostPrefix; p != "" && len(u) >= len(p) && u[:len(p)] == p &&
+// countSiteHost counts w visits for the host of the landing page u, on
+// t's day. Most visits land on one site: while pages start with the last
+// one's scheme and authority, visits are summed on the side, and the map
+// is touched only when the host or the day changes.
+func (r *Rollup) countSiteHost(t *dayTable, u string, w int64) {
+	if p := r.hostPrefix; p != "" && t == r.hostTable && len(u) >= len(p) && u[:len(p)] == p &&
 		(len(u) == len(p) || u[len(p)] == '/' || u[len(p)] == '?' || u[len(p)] == '#') {
 		r.hostPending += w
 		return
@@ -589,16 +705,16 @@ func (r *Rollup) countSiteHost(u string, w int64) {
 	if j := strings.IndexAny(u[i:], "/?#"); j >= 0 {
 		end = i + j
 	}
-	r.hostPrefix, r.hostName, r.hostPending = strings.Clone(u[:end]), strings.Clone(h), w
+	r.hostPrefix, r.hostName, r.hostTable, r.hostPending = strings.Clone(u[:end]), strings.Clone(h), t, w
 }
 
 func (r *Rollup) flushSiteHost() {
 	if r.hostPending == 0 {
 		return
 	}
-	h := r.hostName
-	if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
-		r.siteHosts[h] += r.hostPending
+	t, h := r.hostTable, r.hostName
+	if _, ok := t.siteHosts[h]; ok || len(t.siteHosts) < maxSiteHosts {
+		t.siteHosts[h] += r.hostPending
 	}
 	r.hostPending = 0
 }
@@ -607,8 +723,14 @@ func (r *Rollup) flushSiteHost() {
 // the site the data is about.
 func (r *Rollup) SiteHost() string {
 	r.flushSiteHost()
+	sum := map[string]int64{}
+	for _, t := range r.days {
+		for h, n := range t.siteHosts {
+			sum[h] += n
+		}
+	}
 	best, n := "", int64(0)
-	for h, c := range r.siteHosts {
+	for h, c := range sum {
 		if c > n || (c == n && h < best) {
 			best, n = h, c
 		}
@@ -627,36 +749,56 @@ func referrerExample(ref string) string {
 	return ref
 }
 
-// Merge adds o's counts to r. Both must bucket days in the same zone.
-func (r *Rollup) Merge(o *Rollup) {
-	for day, ot := range o.days {
-		t := r.table(day)
-		for k, n := range ot.core {
-			src, med, ev, flags := k.unpack()
-			t.core[packCore(r.remap(o, src), med, ev, flags)] += n
-		}
-		for i, n := range ot.detail {
-			c := o.cellKeys[i]
-			src := r.remap(o, c.sourceRef())
-			dim := Dim(c.dim >> 1)
-			var nc cell
-			nc.key(src, dim, r.intern(o.strs[c.value]))
-			t.detail[r.admit(nc, sourceDim{src, dim})] += n
+// Merge adds o's days to r. A day may be in one of them only: days are
+// capped on their own, so two halves of one day do not add up to the day.
+// Both must bucket days in the same zone.
+func (r *Rollup) Merge(o *Rollup) error {
+	days := o.Days()
+	for _, day := range days {
+		if _, ok := r.days[day]; ok {
+			return fmt.Errorf("day %s is in both", day)
 		}
 	}
-	for sd, n := range o.dropped {
-		r.dropped[sourceDim{r.remap(o, sd.source), sd.dim}] += n
-	}
-	for id := range o.unknownSources {
-		r.unknownSources[r.intern(o.strs[id])] = struct{}{}
-	}
-	r.otherSources += o.otherSources
 	r.flushSiteHost()
 	o.flushSiteHost()
-	for h, n := range o.siteHosts {
-		if _, ok := r.siteHosts[h]; ok || len(r.siteHosts) < maxSiteHosts {
-			r.siteHosts[h] += n
+	for _, day := range days {
+		ot := o.days[day]
+		t := newDayTable()
+		r.days[day] = t
+		remap := func(s sourceRef) sourceRef { return sourceRef{r.intern(o.strs[s.name]), s.known} }
+		for k, n := range ot.core {
+			src, med, ev, flags := k.unpack()
+			t.core[packCore(remap(src), med, ev, flags)] = n
 		}
+		for i, j := range ot.detail {
+			c := o.cellKeys[i]
+			var nc cell
+			nc.key(remap(c.sourceRef()), Dim(c.dim>>1), r.intern(o.strs[c.value]))
+			t.detail[r.cellIndex(nc)] = uint32(len(t.counts))
+			t.counts = append(t.counts, ot.counts[j])
+		}
+		for sd, n := range ot.kept {
+			t.kept[sourceDim{remap(sd.source), sd.dim}] = n
+		}
+		for sd, n := range ot.dropped {
+			t.dropped[sourceDim{remap(sd.source), sd.dim}] = n
+		}
+		for src, ex := range ot.examples {
+			nex := make([]uint32, len(ex))
+			for k, i := range ex {
+				c := o.cellKeys[i]
+				var nc cell
+				nc.key(remap(c.sourceRef()), DimReferrer, r.intern(o.strs[c.value]))
+				nex[k] = r.cellIndex(nc)
+			}
+			t.examples[remap(src)] = nex
+		}
+		for id := range ot.unknown {
+			t.unknown[r.intern(o.strs[id])] = struct{}{}
+		}
+		t.otherSources = ot.otherSources
+		maps.Copy(t.siteHosts, ot.siteHosts)
+		t.first, t.last, t.visits = ot.first, ot.last, ot.visits
 	}
 	if o.any {
 		if !r.any || o.minTime < r.minTime {
@@ -668,10 +810,18 @@ func (r *Rollup) Merge(o *Rollup) {
 		r.any = true
 	}
 	r.visits += o.visits
+	r.last = nil
+	return nil
 }
 
-func (r *Rollup) remap(o *Rollup, s sourceRef) sourceRef {
-	return sourceRef{r.intern(o.strs[s.name]), s.known}
+// Days returns the days with visits, sorted.
+func (r *Rollup) Days() []Day {
+	days := make([]Day, 0, len(r.days))
+	for d := range r.days {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	return days
 }
 
 // Visits returns the total of all visits added.
@@ -757,8 +907,8 @@ func (r *Rollup) Details() []Detail {
 	// are held besides the result, which is made at its final size.
 	rank := r.ranks()
 	type sortKey struct {
-		hi, lo uint64 // source rank, known; dim, value rank
-		cell   uint32
+		hi, lo      uint64 // source rank, known; dim, value rank
+		cell, count uint32
 	}
 	days := make([]Day, 0, len(r.days))
 	total := 0
@@ -772,9 +922,9 @@ func (r *Rollup) Details() []Detail {
 	for _, day := range days {
 		t := r.days[day]
 		keys = keys[:0]
-		for i := range t.detail {
+		for i, j := range t.detail {
 			c := r.cellKeys[i]
-			keys = append(keys, sortKey{uint64(rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i})
+			keys = append(keys, sortKey{uint64(rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i, j})
 		}
 		slices.SortFunc(keys, func(a, b sortKey) int {
 			if c := cmp.Compare(a.hi, b.hi); c != 0 {
@@ -785,7 +935,7 @@ func (r *Rollup) Details() []Detail {
 		for _, k := range keys {
 			c := r.cellKeys[k.cell]
 			src := c.sourceRef()
-			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.detail[k.cell]})
+			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[k.count]})
 		}
 	}
 	return out
@@ -814,10 +964,18 @@ type Dropped struct {
 	Visits int64
 }
 
-// Dropped lists the breakdowns that reached their limit, and OtherSources
-// the visits of unknown sources beyond MaxUnknownSources.
+// Dropped lists the breakdowns that reached their limit on some day, with
+// the visits counted under Other on all days, and OtherSources the visits
+// of unknown sources beyond MaxUnknownSources a day.
 func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
-	for sd, n := range r.dropped {
+	sum := map[sourceDim]int64{}
+	for _, t := range r.days {
+		for sd, n := range t.dropped {
+			sum[sd] += n
+		}
+		otherSources += t.otherSources
+	}
+	for sd, n := range sum {
 		d = append(d, Dropped{Source{r.strs[sd.source.name], sd.source.known}, sd.dim, n})
 	}
 	sort.Slice(d, func(i, j int) bool {
@@ -826,5 +984,5 @@ func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
 		}
 		return d[i].Dim < d[j].Dim
 	})
-	return d, r.otherSources
+	return d, otherSources
 }

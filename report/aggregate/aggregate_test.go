@@ -3,6 +3,7 @@ package aggregate
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,8 @@ func TestRollupCopies(t *testing.T) {
 	}
 }
 
-// Merging two halves equals adding everything to one, details included.
+// Merging rollups of different days equals adding everything to one,
+// details included; a day in both is an error, not a double count.
 func TestRollupMerge(t *testing.T) {
 	visits := []struct {
 		v   *ingest.Visit
@@ -133,15 +135,17 @@ func TestRollupMerge(t *testing.T) {
 		{visit("2026-11-23T11:00:00Z", "https://shop.example.com/d", "https://www.google.de/", 1), google},
 	}
 	all, a, b := New(time.UTC), New(time.UTC), New(time.UTC)
-	for i, x := range visits {
+	for _, x := range visits {
 		all.Add(x.v, x.res)
-		if i%2 == 0 {
+		if DayOf(x.v.Time, time.UTC)%2 == 0 {
 			a.Add(x.v, x.res)
 		} else {
 			b.Add(x.v, x.res)
 		}
 	}
-	a.Merge(b)
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(a.Groups(), all.Groups()) || !reflect.DeepEqual(a.Details(), all.Details()) || a.Visits() != all.Visits() {
 		t.Errorf("merged rollup differs")
 	}
@@ -149,6 +153,75 @@ func TestRollupMerge(t *testing.T) {
 	f, l, _ := all.Span()
 	if af != f || al != l {
 		t.Errorf("merged span %s..%s, want %s..%s", af, al, f, l)
+	}
+	again := New(time.UTC)
+	again.Add(visits[1].v, visits[1].res)
+	if err := a.Merge(again); err == nil || !strings.Contains(err.Error(), "2026-11-21") {
+		t.Errorf("merging a day twice: err = %v, want one naming 2026-11-21", err)
+	}
+	if a.Visits() != all.Visits() {
+		t.Errorf("a failed merge changed the visits: %d, want %d", a.Visits(), all.Visits())
+	}
+}
+
+// Breakdowns are capped day by day: a flood on one day does not take the
+// room of the next.
+func TestLimitsPerDay(t *testing.T) {
+	r := New(time.UTC)
+	for i := range MaxValues + 10 {
+		r.Add(visit("2026-11-20T10:00:00Z", fmt.Sprintf("https://shop.example.com/p/%d", i), "https://www.google.de/", 1), google)
+	}
+	r.Add(visit("2026-11-21T10:00:00Z", "https://shop.example.com/new", "https://www.google.de/", 4), google)
+	found := false
+	for _, d := range r.Details() {
+		if d.Dim == DimLanding && d.Value == "/new" {
+			found = d.Visits == 4 && d.Day.String() == "2026-11-21"
+		}
+	}
+	if !found {
+		t.Error("the second day's new landing page was not kept")
+	}
+	if d, _ := r.Dropped(); len(d) != 1 || d[0].Visits != 10 {
+		t.Errorf("Dropped = %+v, want 10 visits of the first day", d)
+	}
+}
+
+// An unknown source keeps its MaxExamples smallest example referrers a
+// day, counted in full, whatever order the visits come in.
+func TestExamplesSmallest(t *testing.T) {
+	var refs []string
+	for i := range 12 {
+		refs = append(refs, fmt.Sprintf("https://blog.example/%02d", (i*5)%12))
+	}
+	count := func(order []int) []Detail {
+		r := New(time.UTC)
+		for _, i := range order {
+			res := *unknown
+			r.Add(visit("2026-11-22T11:00:00Z", "https://shop.example.com/", refs[i], int64(i+1)), &res)
+			r.Add(visit("2026-11-22T12:00:00Z", "https://shop.example.com/", refs[i], 1), &res)
+		}
+		var out []Detail
+		for _, d := range r.Details() {
+			if d.Dim == DimReferrer {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	fwd, rev := make([]int, len(refs)), make([]int, len(refs))
+	for i := range refs {
+		fwd[i], rev[len(refs)-1-i] = i, i
+	}
+	a, b := count(fwd), count(rev)
+	if len(a) != MaxExamples || !reflect.DeepEqual(a, b) {
+		t.Fatalf("examples depend on order:\n%v\n%v", a, b)
+	}
+	for k, d := range a {
+		want := fmt.Sprintf("https://blog.example/%02d", k)
+		i := slices.Index(refs, want)
+		if d.Value != want || d.Visits != int64(i+2) {
+			t.Errorf("example %d = %s (%d visits), want %s (%d)", k, d.Value, d.Visits, want, i+2)
+		}
 	}
 }
 
@@ -292,16 +365,27 @@ func TestSiteHostCounts(t *testing.T) {
 		"https://A.example/y", "https://a.example#f", "https://u@a.example:8/", "/rel", "https://a.example/z",
 		"http://a.example/", ""}
 	r := New(time.UTC)
-	want := map[string]int64{}
+	want := map[Day]map[string]int64{}
+	days := []string{"2026-11-20T10:00:00Z", "2026-11-21T10:00:00Z"}
 	for i := range 200 {
 		u := urls[(i*7+i/3)%len(urls)]
-		r.Add(visit("2026-11-20T10:00:00Z", u, "", int64(i%3+1)), direct)
+		ts := days[i/7%2] // the day changes while the host stays
+		v := visit(ts, u, "", int64(i%3+1))
+		r.Add(v, direct)
 		if h := pageHost(u); h != "" {
-			want[h] += int64(i%3 + 1)
+			d := DayOf(v.Time, time.UTC)
+			if want[d] == nil {
+				want[d] = map[string]int64{}
+			}
+			want[d][h] += int64(i%3 + 1)
 		}
 	}
 	r.SiteHost()
-	if !reflect.DeepEqual(r.siteHosts, want) {
-		t.Errorf("site hosts = %v, want %v", r.siteHosts, want)
+	got := map[Day]map[string]int64{}
+	for d, t := range r.days {
+		got[d] = t.siteHosts
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("site hosts = %v, want %v", got, want)
 	}
 }
