@@ -1,0 +1,326 @@
+package aggregate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/webmasterid/refreport/report/rules"
+)
+
+// Row is one row of a rollup file: one group of one day. The README's
+// "Rollup files" section documents the columns; Kind says which of them a
+// row uses.
+type Row struct {
+	Kind       string `parquet:"kind,dict"`
+	Day        int32  `parquet:"day,date"`
+	Source     string `parquet:"source,dict"`
+	Known      bool   `parquet:"known"`
+	Medium     string `parquet:"medium,dict"`
+	Evidence   string `parquet:"evidence,dict"`
+	NoReferrer bool   `parquet:"no_referrer"`
+	Tagged     bool   `parquet:"tagged"`
+	Value      string `parquet:"value"`
+	Other      bool   `parquet:"other"`
+	Visits     int64  `parquet:"visits"`
+	FirstVisit int64  `parquet:"first_visit"`
+	LastVisit  int64  `parquet:"last_visit"`
+}
+
+// Kinds of rows besides the breakdowns, which are named by Dim.String.
+const (
+	KindVisits   = "visits"    // a core group
+	KindSiteHost = "site_host" // visits that landed on a host
+	KindSpan     = "span"      // the day's first and last visit
+	KindOverflow = "overflow"  // visits of unknown sources beyond MaxUnknownSources
+)
+
+// DayRows returns the rows of day, in a fixed order: core groups, then
+// breakdowns, site hosts, the span and the overflow.
+func (r *Rollup) DayRows(day Day) []Row {
+	r.flushSiteHost()
+	t := r.days[day]
+	if t == nil {
+		return nil
+	}
+	var rows []Row
+	for k, n := range t.core {
+		src, med, ev, flags := k.unpack()
+		rows = append(rows, Row{Kind: KindVisits, Day: int32(day), Source: r.strs[src.name], Known: src.known,
+			Medium: mediums[med], Evidence: ev.String(), NoReferrer: flags&flagNoReferrer != 0,
+			Tagged: flags&flagTagged != 0, Visits: n})
+	}
+	slices.SortFunc(rows, compareRows)
+	core := len(rows)
+	for i, j := range t.detail {
+		c := r.cellKeys[i]
+		rows = append(rows, Row{Kind: Dim(c.dim >> 1).String(), Day: int32(day), Source: r.strs[c.source],
+			Known: c.dim&1 != 0, Value: r.strs[c.value], Visits: t.counts[j]})
+	}
+	for sd, n := range t.dropped {
+		rows = append(rows, Row{Kind: sd.dim.String(), Day: int32(day), Source: r.strs[sd.source.name],
+			Known: sd.source.known, Other: true, Visits: n})
+	}
+	for h, n := range t.siteHosts {
+		rows = append(rows, Row{Kind: KindSiteHost, Day: int32(day), Value: h, Visits: n})
+	}
+	slices.SortFunc(rows[core:], compareRows)
+	rows = append(rows, Row{Kind: KindSpan, Day: int32(day), FirstVisit: t.first, LastVisit: t.last})
+	if t.otherSources > 0 {
+		rows = append(rows, Row{Kind: KindOverflow, Day: int32(day), Visits: t.otherSources})
+	}
+	return rows
+}
+
+// compareRows orders rows by their key columns.
+func compareRows(a, b Row) int {
+	return cmp.Or(
+		strings.Compare(a.Kind, b.Kind),
+		strings.Compare(a.Source, b.Source),
+		compareBool(a.Known, b.Known),
+		strings.Compare(a.Medium, b.Medium),
+		strings.Compare(a.Evidence, b.Evidence),
+		compareBool(a.NoReferrer, b.NoReferrer),
+		compareBool(a.Tagged, b.Tagged),
+		compareBool(a.Other, b.Other),
+		strings.Compare(a.Value, b.Value),
+	)
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// codec is shared so that its pool of zstd encoders is reused.
+var codec = &zstd.Codec{Level: zstd.SpeedDefault}
+
+// WriteDay writes the rows of day to w as a Parquet file. The same rows
+// give the same bytes.
+func (r *Rollup) WriteDay(w io.Writer, day Day) error {
+	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(codec),
+		// parquet-go's default names its build; a fixed name keeps files
+		// reproducible.
+		&parquet.WriterConfig{CreatedBy: "refreport"})
+	if _, err := pw.Write(r.DayRows(day)); err != nil {
+		return err
+	}
+	return pw.Close()
+}
+
+// ReadFile adds the rows of a rollup file to r. Rows with the same key
+// are summed: a rollup exported by a SQL engine may split a day over
+// files. The file is checked row by row first; an error names the file
+// and the row, and adds nothing.
+func (r *Rollup) ReadFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	rows, err := readRows(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := r.AddRows(rows); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// readRows reads every row of a rollup file. Files written by other
+// tools may have optional columns, which read as their zero value.
+func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
+	defer func() {
+		// parquet-go panics on some malformed files.
+		if p := recover(); p != nil {
+			rows, err = nil, fmt.Errorf("malformed Parquet file: %v", p)
+		}
+	}()
+	pf, err := parquet.OpenFile(f, size)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"kind", "day", "visits"} {
+		if _, ok := pf.Schema().Lookup(name); !ok {
+			return nil, fmt.Errorf("not a rollup file: no column %q", name)
+		}
+	}
+	pr := parquet.NewGenericReader[Row](pf)
+	defer pr.Close()
+	rows = make([]Row, pf.NumRows())
+	n := 0
+	for n < len(rows) {
+		k, err := pr.Read(rows[n:])
+		n += k
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows[:n], nil
+}
+
+var evidenceByName = func() map[string]rules.Evidence {
+	m := map[string]rules.Evidence{}
+	for e := range rules.NumEvidence {
+		m[e.String()] = e
+	}
+	return m
+}()
+
+var dimByName = func() map[string]Dim {
+	m := map[string]Dim{}
+	for d := range NumDims {
+		m[d.String()] = d
+	}
+	return m
+}()
+
+// AddRows adds rows of rollup files to r, summing rows with the same key.
+// A bad row is an error naming its place among rows, and nothing of rows
+// is added.
+func (r *Rollup) AddRows(rows []Row) error {
+	for i := range rows {
+		if err := checkRow(&rows[i]); err != nil {
+			return fmt.Errorf("row %d: %w", i+1, err)
+		}
+	}
+	r.flushSiteHost()
+	r.last = nil
+	for i := range rows {
+		row := &rows[i]
+		day := Day(row.Day)
+		t := r.days[day]
+		if t == nil {
+			t = newDayTable()
+			r.days[day] = t
+		}
+		src := sourceRef{known: row.Known}
+		if row.Source != "" || row.Kind == KindVisits {
+			src.name = r.intern(row.Source)
+		}
+		switch row.Kind {
+		case KindVisits:
+			t.core[packCore(src, mediumIndex[row.Medium], evidenceByName[row.Evidence], boolFlag(row.NoReferrer, flagNoReferrer)|boolFlag(row.Tagged, flagTagged))] += row.Visits
+			t.visits += row.Visits
+			r.visits += row.Visits
+			if !src.known {
+				t.unknown[src.name] = struct{}{}
+			}
+		case KindSiteHost:
+			t.siteHosts[row.Value] += row.Visits
+		case KindSpan:
+			if row.FirstVisit != 0 || row.LastVisit != 0 {
+				r.span(t, row.FirstVisit, row.LastVisit)
+			}
+		case KindOverflow:
+			t.otherSources += row.Visits
+		default:
+			dim := dimByName[row.Kind]
+			sd := sourceDim{src, dim}
+			if row.Other {
+				t.dropped[sd] += row.Visits
+				continue
+			}
+			var c cell
+			c.key(src, dim, r.intern(row.Value))
+			ci := r.cellIndex(c)
+			if j, ok := t.detail[ci]; ok {
+				t.counts[j] += row.Visits
+				continue
+			}
+			t.admit(ci, sd, row.Visits)
+			if dim == DimReferrer {
+				t.examples[src] = append(t.examples[src], ci)
+			}
+		}
+	}
+	return nil
+}
+
+// span widens t's and r's time range to take in first..last.
+func (r *Rollup) span(t *dayTable, first, last int64) {
+	if t.first == 0 && t.last == 0 || first < t.first {
+		t.first = first
+	}
+	if last > t.last {
+		t.last = last
+	}
+	if !r.any || first < r.minTime {
+		r.minTime = first
+	}
+	if !r.any || last > r.maxTime {
+		r.maxTime = last
+	}
+	r.any = true
+}
+
+func boolFlag(b bool, f uint8) uint8 {
+	if b {
+		return f
+	}
+	return 0
+}
+
+// The days a rollup file may hold: 1900 to 2200, far beyond any export,
+// so that a corrupt day cannot make a report of a million empty days.
+const (
+	minFileDay = -25567 // 1900-01-01
+	maxFileDay = 84006  // 2200-01-01
+)
+
+var errNegative = errors.New("visits: negative")
+
+func checkRow(row *Row) error {
+	if row.Day < minFileDay || row.Day > maxFileDay {
+		return fmt.Errorf("day: %d is not between 1900 and 2200", row.Day)
+	}
+	if row.Visits < 0 {
+		return errNegative
+	}
+	switch row.Kind {
+	case KindVisits:
+		if _, ok := mediumIndex[row.Medium]; !ok {
+			return fmt.Errorf("medium: %q is not in the vocabulary", clip(row.Medium))
+		}
+		if _, ok := evidenceByName[row.Evidence]; !ok {
+			return fmt.Errorf("evidence: unknown %q", clip(row.Evidence))
+		}
+	case KindSiteHost, KindOverflow:
+	case KindSpan:
+		if row.FirstVisit > row.LastVisit {
+			return fmt.Errorf("span: first_visit %d after last_visit %d", row.FirstVisit, row.LastVisit)
+		}
+		if DayOf(row.FirstVisit, time.UTC) < Day(row.Day)-1 || DayOf(row.LastVisit, time.UTC) > Day(row.Day)+1 {
+			return fmt.Errorf("span: %d..%d is not on %s", row.FirstVisit, row.LastVisit, Day(row.Day))
+		}
+	default:
+		if _, ok := dimByName[row.Kind]; !ok {
+			return fmt.Errorf("kind: unknown %q", clip(row.Kind))
+		}
+		if row.Source == "" {
+			return errors.New("source: empty")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package aggregate
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/webmasterid/refreport/report/rules"
+)
+
+// busyRollup counts visits of every kind over three days, with a full
+// breakdown, examples and an overflow of unknown sources on one day.
+func busyRollup() *Rollup {
+	r := New(time.UTC)
+	for i := range 300 {
+		day := fmt.Sprintf("2026-11-%02dT%02d:00:00Z", 20+i%3, i%24)
+		r.Add(visit(day, fmt.Sprintf("https://shop.example.com/p/%d?x=1", i%40), "https://www.google.de/", 1), google)
+		r.Add(visit(day, "https://shop.example.com/", "", 2), fbPaid)
+		r.Add(visit(day, "https://www.example.com/a", "", 1), direct)
+		res := *unknown
+		r.Add(visit(day, "https://shop.example.com/b", fmt.Sprintf("https://blog.example/%d?q=secret", i%9), 1), &res)
+	}
+	for i := range MaxValues + 3 {
+		r.Add(visit("2026-11-21T10:00:00Z", fmt.Sprintf("https://shop.example.com/q/%d", i), "https://www.google.de/", 1), google)
+	}
+	for i := range MaxUnknownSources + 2 {
+		host := fmt.Sprintf("spam%d.example", i)
+		r.Add(visit("2026-11-22T10:00:00Z", "https://shop.example.com/", "https://"+host+"/", 1),
+			&rules.Result{Source: host, Medium: "referral", Evidence: rules.EvidenceUnknown, Host: host})
+	}
+	return r
+}
+
+// A rollup written day by day and read back is the same rollup, and
+// writing it again gives the same bytes.
+func TestFileRoundTrip(t *testing.T) {
+	r := busyRollup()
+	back := New(time.UTC)
+	var files [][]byte
+	for _, day := range r.Days() {
+		var buf bytes.Buffer
+		if err := r.WriteDay(&buf, day); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, buf.Bytes())
+		rows, err := readRows(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := back.AddRows(rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files) != 3 {
+		t.Fatalf("%d day files, want 3", len(files))
+	}
+	if !reflect.DeepEqual(back.Groups(), r.Groups()) {
+		t.Error("groups differ after a round trip")
+	}
+	if !reflect.DeepEqual(back.Details(), r.Details()) {
+		t.Error("details differ after a round trip")
+	}
+	d1, o1 := r.Dropped()
+	d2, o2 := back.Dropped()
+	if !reflect.DeepEqual(d1, d2) || o1 != o2 || o1 == 0 || len(d1) == 0 {
+		t.Errorf("dropped: %v %d, read back %v %d", d1, o1, d2, o2)
+	}
+	a1, b1, _ := r.TimeRange()
+	a2, b2, _ := back.TimeRange()
+	if a1 != a2 || b1 != b2 || r.Visits() != back.Visits() || r.SiteHost() != back.SiteHost() {
+		t.Errorf("range %d..%d visits %d host %s; read back %d..%d %d %s",
+			a1, b1, r.Visits(), r.SiteHost(), a2, b2, back.Visits(), back.SiteHost())
+	}
+	for i, day := range back.Days() {
+		var buf bytes.Buffer
+		if err := back.WriteDay(&buf, day); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(buf.Bytes(), files[i]) {
+			t.Errorf("day %s: rewritten file differs", day)
+		}
+	}
+}
+
+// optionalRow is a rollup row as a SQL engine writes it: every column
+// optional.
+type optionalRow struct {
+	Kind       *string `parquet:"kind,optional"`
+	Day        *int32  `parquet:"day,optional,date"`
+	Source     *string `parquet:"source,optional"`
+	Known      *bool   `parquet:"known,optional"`
+	Medium     *string `parquet:"medium,optional"`
+	Evidence   *string `parquet:"evidence,optional"`
+	NoReferrer *bool   `parquet:"no_referrer,optional"`
+	Tagged     *bool   `parquet:"tagged,optional"`
+	Value      *string `parquet:"value,optional"`
+	Other      *bool   `parquet:"other,optional"`
+	Visits     *int64  `parquet:"visits,optional"`
+	FirstVisit *int64  `parquet:"first_visit,optional"`
+	LastVisit  *int64  `parquet:"last_visit,optional"`
+}
+
+func writeOptional(t *testing.T, rows []optionalRow) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[optionalRow](&buf)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Files from other writers, with optional columns and a day split over
+// rows, read as the same groups summed; bad rows are errors that name the
+// row and the column.
+func TestReadOptionalAndBad(t *testing.T) {
+	day := int32(DayFromDate(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
+	core := func(n int64) optionalRow {
+		return optionalRow{Kind: ptr(KindVisits), Day: ptr(day), Source: ptr("google"), Known: ptr(true),
+			Medium: ptr("search"), Evidence: ptr("referrer"), NoReferrer: ptr(false), Tagged: ptr(false), Visits: ptr(n)}
+	}
+	land := optionalRow{Kind: ptr("landing_page"), Day: ptr(day), Source: ptr("google"), Known: ptr(true), Value: ptr("/a"), Visits: ptr(int64(4))}
+	span := optionalRow{Kind: ptr(KindSpan), Day: ptr(day), FirstVisit: ptr(int64(day)*86400 + 10), LastVisit: ptr(int64(day)*86400 + 500)}
+	data := writeOptional(t, []optionalRow{core(3), land, core(2), land, span})
+	rows, err := readRows(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(time.UTC)
+	if err := r.AddRows(rows); err != nil {
+		t.Fatal(err)
+	}
+	g := r.Groups()
+	if len(g) != 1 || g[0].Visits != 5 || g[0].Source.Name != "google" || g[0].Evidence != rules.EvidenceReferrer {
+		t.Errorf("groups = %+v, want google 5", g)
+	}
+	if d := r.Details(); len(d) != 1 || d[0].Visits != 8 || d[0].Value != "/a" {
+		t.Errorf("details = %+v, want /a 8", d)
+	}
+
+	for _, tc := range []struct {
+		row  optionalRow
+		want string
+	}{
+		{optionalRow{Kind: ptr("bogus"), Day: ptr(day), Source: ptr("x")}, `row 2: kind: unknown "bogus"`},
+		{func() optionalRow { r := core(1); r.Medium = ptr("<script>"); return r }(), `row 2: medium: "<script>" is not in the vocabulary`},
+		{func() optionalRow { r := core(-1); return r }(), "row 2: visits: negative"},
+		{func() optionalRow { r := core(1); r.Day = ptr(int32(200000)); return r }(), "row 2: day: 200000 is not between 1900 and 2200"},
+		{optionalRow{Kind: ptr("host"), Day: ptr(day), Value: ptr("x")}, "row 2: source: empty"},
+	} {
+		data := writeOptional(t, []optionalRow{core(1), tc.row})
+		rows, err := readRows(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := New(time.UTC)
+		err = r.AddRows(rows)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("err = %v, want %s", err, tc.want)
+		}
+		if r.Visits() != 0 {
+			t.Errorf("%s: a bad file added %d visits", tc.want, r.Visits())
+		}
+	}
+	if _, err := readRows(strings.NewReader("PAR1 not really"), 15); err == nil {
+		t.Error("garbage read without error")
+	}
+}
