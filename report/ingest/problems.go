@@ -60,6 +60,29 @@ type Stats struct {
 	Examples []Problem // the first MaxExamples problems, in input order
 }
 
+// Merge adds o's counts to s, and o's problems after s's while there is
+// room: the inputs' counts merged in the order they were read are the
+// counts of reading them one after the other.
+func (s *Stats) Merge(o *Stats) {
+	s.Files += o.Files
+	s.Bytes += o.Bytes
+	s.Rows += o.Rows
+	for _, m := range []struct{ to, from *map[Reason]int64 }{{&s.Skipped, &o.Skipped}, {&s.Repaired, &o.Repaired}} {
+		for r, n := range *m.from {
+			if *m.to == nil {
+				*m.to = make(map[Reason]int64)
+			}
+			(*m.to)[r] += n
+		}
+	}
+	for _, p := range o.Examples {
+		if len(s.Examples) >= MaxExamples {
+			break
+		}
+		s.Examples = append(s.Examples, p)
+	}
+}
+
 // SkippedRows is the total of Skipped.
 func (s *Stats) SkippedRows() int64 {
 	var n int64

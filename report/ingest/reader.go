@@ -41,6 +41,10 @@ type Options struct {
 	// Progress, if set, is called after every batch with the bytes and
 	// rows read so far. It runs on the reading goroutine: keep it cheap.
 	Progress func(bytes, rows int64)
+	// InputDone, if set, is called with an input's index and its own
+	// counts when it has been read, or reading it failed. It runs on the
+	// reading goroutine.
+	InputDone func(i int, s Stats)
 }
 
 // An Input is one file to read, as Expand found it.
@@ -200,7 +204,8 @@ type Reader struct {
 	ctx    context.Context
 	inputs []Input
 	opts   Options
-	stats  Stats
+	stats  Stats // of the inputs done
+	file   Stats // of the input being read
 
 	next   int
 	cur    fileScanner
@@ -267,7 +272,7 @@ func (r *Reader) Scan() bool {
 		}
 		if n > 0 {
 			if r.opts.Progress != nil {
-				r.opts.Progress(r.stats.Bytes, r.stats.Rows)
+				r.opts.Progress(r.stats.Bytes+r.file.Bytes, r.stats.Rows+r.file.Rows)
 			}
 			return true
 		}
@@ -285,8 +290,13 @@ func (r *Reader) Batch() []Visit { return r.bufs[r.slot][:r.n] }
 // errors; they are in Stats.
 func (r *Reader) Err() error { return r.err }
 
-// Stats returns the counts so far.
+// Stats returns the counts of the inputs read so far. An input's counts
+// are added when it has been read to its end, or reading failed.
 func (r *Reader) Stats() *Stats { return &r.stats }
+
+// Input returns the index in the Reader's inputs of the input the last
+// batch came from. A batch holds visits of one input only.
+func (r *Reader) Input() int { return r.next - 1 }
 
 func (r *Reader) fail(err error) {
 	r.err = err
@@ -294,11 +304,25 @@ func (r *Reader) fail(err error) {
 		r.closer.Close()
 		r.closer = nil
 	}
+	if r.cur != nil {
+		r.doneFile()
+	}
 	r.cur = nil
+}
+
+// doneFile adds the counts of the input just read to the total, and
+// passes them to Options.InputDone.
+func (r *Reader) doneFile() {
+	r.stats.Merge(&r.file)
+	if r.opts.InputDone != nil {
+		r.opts.InputDone(r.next-1, r.file)
+	}
+	r.file = Stats{}
 }
 
 func (r *Reader) closeCur() error {
 	r.cur = nil
+	r.doneFile()
 	if r.closer == nil {
 		return nil
 	}
@@ -316,7 +340,8 @@ var (
 // open sniffs the input by its first bytes, not its name: exports are often
 // misnamed, and a .csv that is really gzip should still be read.
 func (r *Reader) open(in Input) error {
-	r.stats.Files++
+	r.file = Stats{Files: 1}
+	r.cur = nil
 	name := in.Path
 	var src io.Reader
 	var f *os.File
@@ -335,8 +360,7 @@ func (r *Reader) open(in Input) error {
 		r.closer = f
 		src = f
 	}
-	start := r.stats.Bytes
-	cr := &countingReader{r: src, n: &r.stats.Bytes}
+	cr := &countingReader{r: src, n: &r.file.Bytes}
 	br := bufio.NewReaderSize(cr, 256<<10)
 	head, _ := br.Peek(4)
 	switch {
@@ -348,8 +372,8 @@ func (r *Reader) open(in Input) error {
 		if err != nil {
 			return cleanPathError(err)
 		}
-		r.stats.Bytes = start + st.Size() // parquet-go reads through f itself
-		sc, err := newParquetScanner(name, f, st.Size(), in.Partition, &r.opts, &r.stats)
+		r.file.Bytes = st.Size() // parquet-go reads through f itself
+		sc, err := newParquetScanner(name, f, st.Size(), in.Partition, &r.opts, &r.file)
 		if err != nil {
 			return err
 		}
@@ -380,7 +404,7 @@ func (r *Reader) openCSV(name string, in Input, src io.Reader, f *os.File) error
 		}
 		src = br
 	}
-	sc, err := newCSVScanner(name, src, in.Partition, &r.opts, &r.stats)
+	sc, err := newCSVScanner(name, src, in.Partition, &r.opts, &r.file)
 	if err != nil {
 		return err
 	}

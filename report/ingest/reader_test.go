@@ -650,3 +650,49 @@ func TestColumn(t *testing.T) {
 		}
 	}
 }
+
+// Each input's own counts, merged in reading order, are the reader's
+// counts, problem examples included; and every batch says its input.
+func TestReaderInputStats(t *testing.T) {
+	dir := t.TempDir()
+	var inputs []Input
+	for i := range 3 {
+		var b strings.Builder
+		b.WriteString("ts,url\n")
+		for j := range 15 {
+			if (i+j)%2 == 0 {
+				fmt.Fprintf(&b, "garbage%d,https://a/\n", j) // a bad timestamp
+			} else {
+				fmt.Fprintf(&b, "%d,https://a/%d/%d\n", 1764000000+j, i, j)
+			}
+		}
+		p := writeFile(t, dir, fmt.Sprintf("%d.csv", i), []byte(b.String()))
+		inputs = append(inputs, Input{Path: p, Size: int64(b.Len())})
+	}
+	per := make([]Stats, len(inputs))
+	r := NewReader(context.Background(), inputs, Options{BatchSize: 4, InputDone: func(i int, s Stats) { per[i] = s }})
+	for r.Scan() {
+		want := fmt.Sprintf("https://a/%d/", r.Input())
+		for _, v := range r.Batch() {
+			if !strings.HasPrefix(v.URL, want) {
+				t.Fatalf("batch of input %d has %s", r.Input(), v.URL)
+			}
+		}
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	var merged Stats
+	for i := range per {
+		if per[i].Files != 1 || per[i].Rows != 15 || per[i].Bytes != inputs[i].Size {
+			t.Errorf("input %d: %+v", i, per[i])
+		}
+		merged.Merge(&per[i])
+	}
+	if !reflect.DeepEqual(&merged, r.Stats()) {
+		t.Errorf("merged %+v\nreader %+v", merged, *r.Stats())
+	}
+	if len(merged.Examples) != MaxExamples || merged.SkippedRows() != 23 {
+		t.Errorf("%d examples, %d skipped; want %d, 23", len(merged.Examples), merged.SkippedRows(), MaxExamples)
+	}
+}
