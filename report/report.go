@@ -35,6 +35,7 @@ type Config struct {
 	BaseURL    string            // where the site is published, for absolute links in the sitemap; optional
 	BuildTime  time.Time         // the build stamp in manifest.json, from SOURCE_DATE_EPOCH; zero for none
 	Archive    bool              // keep each run under Out/<as-of>/, with Out/latest/ and an archive index
+	Cache      string            // rollup directory: read only the inputs not in it (build --cache)
 	Stdin      io.Reader
 	Progress   func(bytes, rows int64) // called as input is read; may be nil
 }
@@ -62,13 +63,94 @@ type Result struct {
 	Warnings          []string
 	UnrecognisedShare float64 // of visits from outside the site, in the period
 	StaleReviews      []string
-	AsOfVisits        int64 // visits on the as-of day
+	AsOfVisits        int64  // visits on the as-of day
+	Cache             string // what the rollup cache did, for the log
 }
 
 // Build runs the whole job.
 func Build(ctx context.Context, cfg Config) (*Result, error) {
-	// Everything that can be checked without data, first: a bad
-	// sources.yaml, template or output path fails in milliseconds.
+	j, err := prepare(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := ingest.Expand(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	var agg *aggregated
+	if cfg.Cache != "" {
+		agg, err = j.aggregateCached(ctx, inputs, cfg.Cache)
+	} else {
+		agg, err = j.aggregateAll(ctx, inputs)
+	}
+	if agg == nil {
+		return nil, err
+	}
+	res := &Result{Stats: agg.stats, Visits: agg.rollup.Visits(), Out: cfg.Out, Cache: agg.note}
+	if err != nil {
+		return res, err
+	}
+	if err := j.checkBadRows(&agg.stats); err != nil {
+		return res, err
+	}
+	return res, j.render(agg, res)
+}
+
+// Aggregate runs the first half of a build: it reads the inputs not yet
+// in the rollup directory dir and brings dir up to date, as build --cache
+// does, without rendering.
+func Aggregate(ctx context.Context, cfg Config, dir string) (*Result, error) {
+	j, err := prepare(cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := ingest.Expand(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	agg, err := j.aggregateCached(ctx, inputs, dir)
+	if agg == nil {
+		return nil, err
+	}
+	res := &Result{Stats: agg.stats, Visits: agg.rollup.Visits(), Cache: agg.note}
+	if err != nil {
+		return res, err
+	}
+	return res, j.checkBadRows(&agg.stats)
+}
+
+// Render runs the second half of a build: it renders the site from
+// rollup directories, written by Aggregate or exported by a SQL engine.
+// The directories hold different days; a day in two is an error.
+func Render(ctx context.Context, cfg Config, dirs []string) (*Result, error) {
+	j, err := prepare(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	agg, err := j.readRollups(dirs)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Stats: agg.stats, Visits: agg.rollup.Visits(), Out: cfg.Out}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	return res, j.render(agg, res)
+}
+
+// A job is a build's settings, checked, and what was made of them.
+type job struct {
+	cfg      Config
+	cat      *rules.Catalog
+	matcher  *rules.Matcher
+	loc      *time.Location
+	renderer *render.Renderer
+	pub      *publisher
+}
+
+// prepare checks everything that can be checked without data: a bad
+// sources.yaml, template or output path fails in milliseconds.
+func prepare(cfg Config, site bool) (*job, error) {
 	cat, err := rules.Load(cfg.Sources)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -89,28 +171,45 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err := ingest.CheckColumns(cfg.Columns); err != nil {
 		return nil, &ConfigError{err}
 	}
-	renderer, err := render.New()
-	if err != nil {
+	j := &job{cfg: cfg, cat: cat, matcher: matcher, loc: cfg.Location}
+	if j.loc == nil {
+		j.loc = time.UTC
+	}
+	if !site {
+		return j, nil
+	}
+	if j.renderer, err = render.New(); err != nil {
 		return nil, err
 	}
-	pub, err := newPublisher(cfg.Out, cfg.Force)
-	if err != nil {
+	if j.pub, err = newPublisher(cfg.Out, cfg.Force); err != nil {
 		return nil, &ConfigError{err}
 	}
-	inputs, err := ingest.Expand(cfg.Inputs)
-	if err != nil {
-		return nil, err
-	}
-	// Read in a fixed order, whatever the command line's: the bounded
-	// breakdowns keep the values they meet first.
-	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	return j, nil
+}
 
-	// Read, classify, aggregate; hash the inputs for the manifest on the
-	// side.
+// aggregated is what the first half of a build hands the second.
+type aggregated struct {
+	rollup *aggregate.Rollup
+	stats  ingest.Stats
+	inputs []InputHash
+	note   string // what the cache did
+}
+
+// sortInputs puts inputs in the fixed order they are read in, whatever
+// the command line's: the bounded breakdowns keep the values they meet
+// first.
+func sortInputs(inputs []ingest.Input) {
+	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
+}
+
+func (j *job) ingestOptions() ingest.Options {
+	return ingest.Options{Columns: j.cfg.Columns, Location: j.loc, Stdin: j.cfg.Stdin, Progress: j.cfg.Progress}
+}
+
+// aggregateAll reads, classifies and sums every input, and hashes them
+// for the manifest on the side.
+func (j *job) aggregateAll(ctx context.Context, inputs []ingest.Input) (*aggregated, error) {
+	sortInputs(inputs)
 	type hashed struct {
 		h   []InputHash
 		err error
@@ -122,33 +221,40 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		h, err := hashInputs(hashCtx, inputs)
 		hashes <- hashed{h, err}
 	}()
-	rollup, stats, err := scan(ctx, inputs, ingest.Options{Columns: cfg.Columns, Location: loc, Stdin: cfg.Stdin, Progress: cfg.Progress}, matcher)
-	res := &Result{Stats: stats, Visits: rollup.Visits(), Out: cfg.Out}
+	rollup, stats, err := scan(ctx, inputs, j.ingestOptions(), j.matcher)
+	agg := &aggregated{rollup: rollup, stats: stats}
 	if err != nil {
 		cancelHash()
 		<-hashes // no goroutine outlives a failed build
-		return res, err
+		return agg, err
 	}
 	hr := <-hashes
-	if hr.err != nil {
-		return res, hr.err
-	}
-	if skipped := stats.SkippedRows(); skipped > 0 && float64(skipped) > cfg.MaxBadRows*float64(stats.Rows) {
-		return res, fmt.Errorf("%w: %d of %d rows (%.2f%%) skipped, over the limit of %.2f%% (--max-bad-rows)",
-			ErrTooManyBadRows, skipped, stats.Rows, 100*float64(skipped)/float64(stats.Rows), 100*cfg.MaxBadRows)
-	}
+	agg.inputs = hr.h
+	return agg, hr.err
+}
 
-	// Tabulate, render into a new directory and publish it whole.
-	v := &view{cat: cat, r: rollup, stats: &stats, inputs: inputs, title: cfg.Title, siteHosts: cfg.SiteHosts,
-		hostSource: hostClassifier(matcher)}
+func (j *job) checkBadRows(stats *ingest.Stats) error {
+	if skipped := stats.SkippedRows(); skipped > 0 && float64(skipped) > j.cfg.MaxBadRows*float64(stats.Rows) {
+		return fmt.Errorf("%w: %d of %d rows (%.2f%%) skipped, over the limit of %.2f%% (--max-bad-rows)",
+			ErrTooManyBadRows, skipped, stats.Rows, 100*float64(skipped)/float64(stats.Rows), 100*j.cfg.MaxBadRows)
+	}
+	return nil
+}
+
+// render tabulates the rollup, renders it into a new directory and
+// publishes that whole.
+func (j *job) render(agg *aggregated, res *Result) error {
+	cfg, rollup := j.cfg, agg.rollup
+	v := &view{cat: j.cat, r: rollup, stats: &agg.stats, inputs: agg.inputs, title: cfg.Title, siteHosts: cfg.SiteHosts,
+		hostSource: hostClassifier(j.matcher)}
 	first, last, ok := rollup.Span()
 	if !ok {
-		return res, errors.New("no visits in the input: nothing to report")
+		return errors.New("no visits in the input: nothing to report")
 	}
 	v.coverage = period{from: first, to: last}
 	if cfg.AsOf.IsZero() {
 		_, latest, _ := rollup.TimeRange()
-		v.asOf = defaultAsOf(latest, loc)
+		v.asOf = defaultAsOf(latest, rollup.Location())
 	} else {
 		v.asOf = aggregate.DayFromDate(cfg.AsOf)
 	}
@@ -165,13 +271,14 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			res.AsOfVisits += g.Visits
 		}
 	}
+	stats := &agg.stats
 	manifest := &Manifest{
 		Refreport:     Version,
 		AsOf:          v.asOf.String(),
 		Built:         buildStamp(cfg.BuildTime),
 		Period:        manifestPeriod{v.cur.from.String(), v.cur.to.String()},
-		SourcesSHA256: cat.Hash,
-		Inputs:        hr.h,
+		SourcesSHA256: j.cat.Hash,
+		Inputs:        agg.inputs,
 		Rows:          stats.Rows,
 		Skipped:       reasons(stats.Skipped),
 		Repaired:      reasons(stats.Repaired),
@@ -182,7 +289,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		baseURL = strings.TrimSuffix(baseURL, "/") + "/" + res.AsOf + "/"
 	}
 	writeSite := func(dir string) error {
-		if err := renderer.WriteSite(dir, model); err != nil {
+		if err := j.renderer.WriteSite(dir, model); err != nil {
 			return err
 		}
 		if err := digest.Write(dir, digest.Build(model, baseURL)); err != nil {
@@ -201,14 +308,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		return nil
 	}
 	if cfg.Archive {
-		err = pub.publishArchive(res.AsOf, writeSite)
-	} else {
-		err = pub.publish(writeSite)
+		return j.pub.publishArchive(res.AsOf, writeSite)
 	}
-	if err != nil {
-		return res, err
-	}
-	return res, nil
+	return j.pub.publish(writeSite)
 }
 
 // scanAhead is how many batches each stage of scan may have ready before
@@ -227,6 +329,12 @@ const (
 // to the next in the order they were read, so the rollup is the one a
 // single goroutine would make.
 func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, error) {
+	return scanDays(ctx, inputs, opts, m, nil)
+}
+
+// scanDays is scan, counting only visits on the given days (all days if
+// only is nil). The rollup knows which days each input had visits on.
+func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher, only map[aggregate.Day]bool) (*aggregate.Rollup, ingest.Stats, error) {
 	// A batch may be queued for a stage (2*scanAhead), in a stage (three:
 	// being filled, classified or summed) or waiting for the next stage
 	// (the classifier's, one): no buffer is refilled while in use.
@@ -240,6 +348,7 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 		visits  []ingest.Visit
 		results []rules.Result
 		preps   []aggregate.Prepared // the part of summing that needs no rollup
+		input   int
 	}
 	read := make(chan batch, scanAhead)
 	classified := make(chan batch, scanAhead)
@@ -253,7 +362,7 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 				results[i] = make([]rules.Result, len(b))
 				preps[i] = make([]aggregate.Prepared, len(b))
 			}
-			read <- batch{b, results[i][:len(b)], preps[i][:len(b)]}
+			read <- batch{b, results[i][:len(b)], preps[i][:len(b)], r.Input()}
 		}
 	}()
 	go func() {
@@ -268,7 +377,13 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 		}
 	}()
 	rollup := aggregate.New(opts.Location)
+	rollup.Only(only)
+	input := -1
 	for b := range classified {
+		if b.input != input {
+			input = b.input
+			rollup.Input(input)
+		}
 		for i := range b.visits {
 			rollup.AddPrepared(&b.visits[i], &b.results[i], &b.preps[i])
 		}

@@ -27,7 +27,7 @@ type view struct {
 	cat       *rules.Catalog
 	r         *aggregate.Rollup
 	stats     *ingest.Stats
-	inputs    []ingest.Input
+	inputs    []InputHash
 	title     string
 	siteHosts []string
 	asOf      aggregate.Day
@@ -709,7 +709,7 @@ func (v *view) quality() render.QualityPage {
 		p.Problems = append(p.Problems, pr.String())
 	}
 	for _, in := range v.inputs {
-		p.Files = append(p.Files, render.InputFile{Path: in.Path, Bytes: in.Size})
+		p.Files = append(p.Files, render.InputFile{Path: in.Path, Bytes: in.Bytes})
 	}
 
 	daily := map[aggregate.Day]int64{}

@@ -31,81 +31,153 @@ build that fails leaves the previous site as it was.
 Exit status: 0 success; 1 the build failed (bad rows over --max-bad-rows,
 an unreadable input); 2 bad flags or configuration.`
 
+const aggregateAbout = `Aggregate runs the first half of build: it reads visit data (inputs as for
+build), classifies every visit, and writes the rollups to --out: one
+Parquet file a day under days/ and index.json, which names the inputs and
+the sources.yaml they were made from. Run again with more inputs, it reads
+only the inputs it has not seen (a file is taken as seen while its path,
+size and modification time are unchanged) and makes again only the days
+they touch. A changed sources.yaml, --tz, --column or --site-host makes
+every day again. 'refreport render --rollups DIR' turns the rollups into
+the site; 'refreport build --cache DIR' does both in one run.
+
+Exit status: 0 success; 1 failed (bad rows over --max-bad-rows, an
+unreadable input); 2 bad flags or configuration.`
+
+const renderAbout = `Render runs the second half of build: it writes the report site to --out
+from rollup directories, made by 'refreport aggregate' or exported as
+Parquet by the query of 'refreport sql'. Directories made on several
+machines, one per day or shard, merge into one site; the same day in two
+directories, or the same input, is an error, not a double count. Give the
+same --sources and --site-host as the rollups were made with.
+
+Exit status: 0 success; 1 the build failed; 2 bad flags or configuration.`
+
 func runBuild(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "build")
+	return runSite(ctx, e, args, "build")
+}
+
+func runAggregate(ctx context.Context, e *env, args []string) error {
+	return runSite(ctx, e, args, "aggregate")
+}
+
+func runRender(ctx context.Context, e *env, args []string) error {
+	return runSite(ctx, e, args, "render")
+}
+
+// runSite runs build, aggregate or render, which share most flags.
+func runSite(ctx context.Context, e *env, args []string, cmd string) error {
+	fs := newFlags(e, cmd)
+	reads := cmd != "render" // reads visit data
+	site := cmd != "aggregate"
 	sources := fs.String("sources", "sources.yaml", "the source rules `file`")
-	out := fs.String("out", "public", "write the site to `dir`")
+	outDefault, outUsage := "public", "write the site to `dir`"
+	if !site {
+		outDefault, outUsage = "rollups", "write the rollups to `dir`"
+	}
+	out := fs.String("out", outDefault, outUsage)
 	var siteHosts listFlag
 	fs.Var(&siteHosts, "site-host", "a `host` of the site itself, counted as internal (repeatable)")
 	columns := mapFlag{}
-	fs.Var(columns, "column", "read `field=column` from the named column (repeatable); fields: "+strings.Join(ingest.FieldNames(), ", "))
-	tz := fs.String("tz", "UTC", "time `zone` of timestamps written without one, and of the report's days")
 	maxBad := shareFlag(0.01)
-	fs.Var(&maxBad, "max-bad-rows", "fail when more than this `share` of rows is skipped as unreadable (1% or 0.01)")
-	title := fs.String("title", "", "the site's `title` (default from the data)")
-	force := fs.Bool("force", false, "replace an --out directory that refreport did not write")
-	baseURL := fs.String("base-url", "", "the `URL` the site is published at, for absolute links in sitemap.xml")
+	if reads {
+		fs.Var(columns, "column", "read `field=column` from the named column (repeatable); fields: "+strings.Join(ingest.FieldNames(), ", "))
+		fs.Var(&maxBad, "max-bad-rows", "fail when more than this `share` of rows is skipped as unreadable (1% or 0.01)")
+	}
+	tzUsage := "time `zone` of timestamps written without one, and of the report's days"
+	if !reads {
+		tzUsage = "time `zone` of the days of rollups that have no index.json (SQL exports)"
+	}
+	tz := fs.String("tz", "UTC", tzUsage)
+	var cache string
+	if cmd == "build" {
+		fs.StringVar(&cache, "cache", "", "keep the rollups in `dir` and read only the inputs not in it (see 'refreport help aggregate')")
+	}
+	var rollups listFlag
+	if cmd == "render" {
+		fs.Var(&rollups, "rollups", "read the rollups in `dir` (repeatable)")
+	}
+	var title, baseURL, period *string
+	var force, archive *bool
 	var failOn checksFlag
-	fs.Var(&failOn, "fail-on", "exit 1 after a good build when a `check` fails: stale-reviews, unrecognised-share>X, bad-rows>X, no-data-for-as-of (repeatable, or comma-separated)")
+	var asOf dateFlag
+	if site {
+		title = fs.String("title", "", "the site's `title` (default from the data)")
+		force = fs.Bool("force", false, "replace an --out directory that refreport did not write")
+		baseURL = fs.String("base-url", "", "the `URL` the site is published at, for absolute links in sitemap.xml")
+		fs.Var(&failOn, "fail-on", "exit 1 after a good build when a `check` fails: stale-reviews, unrecognised-share>X, bad-rows>X, no-data-for-as-of (repeatable, or comma-separated)")
+		archive = fs.Bool("archive", false, "keep each run under OUT/AS-OF/, with OUT/latest/ (a copy) and an archive index page")
+		fs.Var(&asOf, "as-of", "the report's last `date` (default the last complete day in the data)")
+		period = fs.String("period", "28d", "the report's `period`: 7d, 28d, 90d, or month (the calendar month to date); compared with the one before")
+	}
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	jsonOut := fs.Bool("json", false, "print a machine-readable summary on standard output")
-	archive := fs.Bool("archive", false, "keep each run under OUT/AS-OF/, with OUT/latest/ (a copy) and an archive index page")
-	var asOf dateFlag
-	fs.Var(&asOf, "as-of", "the report's last `date` (default the last complete day in the data)")
-	period := fs.String("period", "28d", "the report's `period`: 7d, 28d, 90d, or month (the calendar month to date); compared with the one before")
-	if err := parse(fs, buildAbout, args); err != nil {
+	about := map[string]string{"build": buildAbout, "aggregate": aggregateAbout, "render": renderAbout}[cmd]
+	if err := parse(fs, about, args); err != nil {
 		return err
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
 		return usageErr("--tz %s: unknown time zone", *tz)
 	}
-	if err := report.CheckPeriod(*period); err != nil {
-		return usageErr("%v", err)
-	}
-	// The one stamp of build time, for reproducible builds: never the clock.
-	var built time.Time
-	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || sec < 0 {
-			return usageErr("SOURCE_DATE_EPOCH=%q: want Unix seconds", s)
-		}
-		built = time.Unix(sec, 0).UTC()
-	}
-	inputs := fs.Args()
-	if len(inputs) == 0 {
-		if _, err := os.Stat(SampleInput); err != nil {
-			return usageErr("no INPUT given, and the bundled sample %s is not here (run from the repository root, or name the files to read)", SampleInput)
-		}
-		fmt.Fprintf(e.stderr, "refreport: no INPUT given; building the bundled sample %s\n", SampleInput)
-		inputs = []string{SampleInput}
-	}
 	cfg := report.Config{
-		Inputs:     inputs,
 		Sources:    *sources,
 		Out:        *out,
 		SiteHosts:  siteHosts,
 		Columns:    columns,
 		Location:   loc,
 		MaxBadRows: float64(maxBad),
-		Title:      *title,
-		Force:      *force,
-		AsOf:       asOf.t,
-		Period:     *period,
-		BaseURL:    *baseURL,
-		Archive:    *archive,
-		BuildTime:  built,
+		Cache:      cache,
 		Stdin:      e.stdin,
 	}
+	if site {
+		if err := report.CheckPeriod(*period); err != nil {
+			return usageErr("%v", err)
+		}
+		// The one stamp of build time, for reproducible builds: never the clock.
+		if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+			sec, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || sec < 0 {
+				return usageErr("SOURCE_DATE_EPOCH=%q: want Unix seconds", s)
+			}
+			cfg.BuildTime = time.Unix(sec, 0).UTC()
+		}
+		cfg.Title, cfg.Force, cfg.AsOf, cfg.Period, cfg.BaseURL, cfg.Archive = *title, *force, asOf.t, *period, *baseURL, *archive
+	}
+	if reads {
+		cfg.Inputs = fs.Args()
+		if len(cfg.Inputs) == 0 {
+			if _, err := os.Stat(SampleInput); err != nil {
+				return usageErr("no INPUT given, and the bundled sample %s is not here (run from the repository root, or name the files to read)", SampleInput)
+			}
+			fmt.Fprintf(e.stderr, "refreport: no INPUT given; reading the bundled sample %s\n", SampleInput)
+			cfg.Inputs = []string{SampleInput}
+		}
+	} else {
+		if fs.NArg() > 0 {
+			return usageErr("render reads no INPUT, only --rollups directories: %q", fs.Arg(0))
+		}
+		if len(rollups) == 0 {
+			return usageErr("render needs at least one --rollups DIR")
+		}
+	}
 	var prog *progress
-	if f, ok := e.stderr.(*os.File); ok && !*quiet && os.Getenv("CI") == "" && isTerminal(f) {
+	if f, ok := e.stderr.(*os.File); ok && reads && !*quiet && os.Getenv("CI") == "" && isTerminal(f) {
 		prog = &progress{w: f}
 		cfg.Progress = prog.update
 	}
-	res, err := report.Build(ctx, cfg)
+	var res *report.Result
+	switch cmd {
+	case "build":
+		res, err = report.Build(ctx, cfg)
+	case "aggregate":
+		res, err = report.Aggregate(ctx, cfg, *out)
+	default:
+		res, err = report.Render(ctx, cfg, rollups)
+	}
 	prog.done()
 	var failed []string
-	if err == nil {
+	if err == nil && site {
 		failed = failOn.failed(res)
 	}
 	if *jsonOut {
@@ -124,6 +196,13 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		return &exitError{ExitFailed, err}
 	}
 	if !*quiet {
+		if !site {
+			fmt.Fprintf(e.stderr, "refreport: wrote rollups to %s (%s)\n", *out, res.Cache)
+			return nil
+		}
+		if res.Cache != "" {
+			fmt.Fprintf(e.stderr, "refreport: cache %s: %s\n", cache, res.Cache)
+		}
 		fmt.Fprintf(e.stderr, "refreport: wrote %s (%s, as of %s)\n", res.Out, count(int64(res.Files), "file"), res.AsOf)
 		for _, w := range res.Warnings {
 			fmt.Fprintf(e.stderr, "refreport: warning: %s\n", w)

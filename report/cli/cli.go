@@ -66,6 +66,8 @@ func init() {
 	// Set here, not in the literal, because help refers to commands.
 	commands = []command{
 		{"build", "[flags] [INPUT...]", "read visit data and write the report site", runBuild},
+		{"aggregate", "[flags] [INPUT...]", "read visit data into rollups, for render or a later build", runAggregate},
+		{"render", "--rollups DIR... [flags]", "write the report site from rollups", runRender},
 		{"classify", "[flags] < visits.csv > classified.csv", "classify visits read as CSV on stdin", runClassify},
 		{"validate", "[FILE]", "check a sources.yaml and summarise its catalog", runValidate},
 		{"gen", "[flags]", "write realistic synthetic visit data", runGen},

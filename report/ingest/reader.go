@@ -110,7 +110,7 @@ func Expand(args []string) ([]Input, error) {
 		for _, p := range paths {
 			st, err := os.Stat(p)
 			if err != nil {
-				return nil, cleanPathError(err)
+				return nil, CleanPathError(err)
 			}
 			if !st.IsDir() {
 				add(p, st.Size())
@@ -142,7 +142,7 @@ func Expand(args []string) ([]Input, error) {
 				return nil
 			})
 			if err != nil {
-				return nil, cleanPathError(err)
+				return nil, CleanPathError(err)
 			}
 			if found == 0 {
 				return nil, fmt.Errorf("%s: no data files in directory (looked for %s)", p, strings.Join(dataExts, ", "))
@@ -174,9 +174,9 @@ func partitions(path string) [][2]string {
 	return out
 }
 
-// cleanPathError keeps the path and the reason and drops the Go operation
+// CleanPathError keeps the path and the reason and drops the Go operation
 // name ("stat", "lstat") that means nothing to a user.
-func cleanPathError(err error) error {
+func CleanPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
@@ -253,6 +253,7 @@ func (r *Reader) Scan() bool {
 			in := r.inputs[r.next]
 			r.next++
 			if err := r.open(in); err != nil {
+				r.doneFile() // what was read of it still counts
 				r.fail(err)
 				break
 			}
@@ -355,7 +356,7 @@ func (r *Reader) open(in Input) error {
 		var err error
 		f, err = os.Open(in.Path)
 		if err != nil {
-			return cleanPathError(err)
+			return CleanPathError(err)
 		}
 		r.closer = f
 		src = f
@@ -370,7 +371,7 @@ func (r *Reader) open(in Input) error {
 		}
 		st, err := f.Stat()
 		if err != nil {
-			return cleanPathError(err)
+			return CleanPathError(err)
 		}
 		r.file.Bytes = st.Size() // parquet-go reads through f itself
 		sc, err := newParquetScanner(name, f, st.Size(), in.Partition, &r.opts, &r.file)
