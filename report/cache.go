@@ -387,20 +387,20 @@ func (j *job) readRollups(dirs []string) (*aggregated, error) {
 			sort.Strings(files)
 		}
 		r := aggregate.New(loc)
-		for _, f := range files {
-			if err := r.ReadFile(f); err != nil {
-				return nil, err
-			}
+		if err := r.ReadFiles(files); err != nil {
+			return nil, err
 		}
 		parts = append(parts, part{dir, idx, r})
 	}
 
-	agg := &aggregated{rollup: aggregate.New(loc)}
+	agg := &aggregated{rollup: parts[0].rollup}
 	seen := map[string]string{} // input hash or path -> directory
 	var entries []cachedInput
-	for _, p := range parts {
-		if err := agg.rollup.Merge(p.rollup); err != nil {
-			return nil, fmt.Errorf("--rollups %s: %v: a day may be in one rollup directory only", p.dir, err)
+	for i, p := range parts {
+		if i > 0 {
+			if err := agg.rollup.Merge(p.rollup); err != nil {
+				return nil, fmt.Errorf("--rollups %s: %v: a day may be in one rollup directory only", p.dir, err)
+			}
 		}
 		if p.idx == nil {
 			continue

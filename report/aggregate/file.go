@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -121,32 +122,71 @@ func (r *Rollup) WriteDay(w io.Writer, day Day) error {
 	return pw.Close()
 }
 
-// ReadFile adds the rows of a rollup file to r. Rows with the same key
-// are summed: a rollup exported by a SQL engine may split a day over
-// files. The file is checked row by row first; an error names the file
-// and the row, and adds nothing.
-func (r *Rollup) ReadFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+// ReadFiles adds the rows of rollup files to r, in order. Rows with the
+// same key are summed: a rollup exported by a SQL engine may split a day
+// over files. Each file is checked row by row first; an error names the
+// file and the row, and adds nothing of that file. Files are decoded on
+// other goroutines, a few ahead of the one being added.
+func (r *Rollup) ReadFiles(paths []string) error {
+	type decoded struct {
+		rows []Row
+		err  error
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
+	ahead := max(runtime.GOMAXPROCS(0), 2)
+	results := make([]chan decoded, len(paths))
+	for i := range results {
+		results[i] = make(chan decoded, 1)
 	}
-	rows, err := readRows(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := r.AddRows(rows); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	sem := make(chan struct{}, ahead)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for i, p := range paths {
+			select {
+			case sem <- struct{}{}:
+			case <-done:
+				return
+			}
+			go func() {
+				rows, err := readFile(p)
+				results[i] <- decoded{rows, err}
+			}()
+		}
+	}()
+	for i, p := range paths {
+		d := <-results[i]
+		<-sem
+		if d.err != nil {
+			return fmt.Errorf("%s: %w", p, d.err)
+		}
+		if err := r.AddRows(d.rows); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	return nil
 }
 
+func readFile(path string) ([]Row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return readRows(f, st.Size())
+}
+
 // readRows reads every row of a rollup file. Files written by other
-// tools may have optional columns, which read as their zero value.
+// tools may have optional columns: a null reads as the zero value, as does
+// a column the file lacks, but for kind, day and visits, which every
+// rollup file has.
+//
+// It reads column by column through the page API: decoding rows into
+// structs costs several microseconds a row, and a nightly render reads
+// every day of the rollups.
 func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 	defer func() {
 		// parquet-go panics on some malformed files.
@@ -158,27 +198,120 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range []string{"kind", "day", "visits"} {
-		if _, ok := pf.Schema().Lookup(name); !ok {
-			return nil, fmt.Errorf("not a rollup file: no column %q", name)
-		}
+	type column struct {
+		name  string
+		index int
+		set   func(row *Row, v parquet.Value)
 	}
-	pr := parquet.NewGenericReader[Row](pf)
-	defer pr.Close()
+	strs := map[string]string{} // repeated values share one string
+	str := func(v parquet.Value) string {
+		b := v.ByteArray()
+		if s, ok := strs[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		if len(strs) < 1<<16 {
+			strs[s] = s
+		}
+		return s
+	}
+	columns := []column{
+		{name: "kind", set: func(r *Row, v parquet.Value) { r.Kind = str(v) }},
+		{name: "day", set: func(r *Row, v parquet.Value) { r.Day = v.Int32() }},
+		{name: "source", set: func(r *Row, v parquet.Value) { r.Source = str(v) }},
+		{name: "known", set: func(r *Row, v parquet.Value) { r.Known = v.Boolean() }},
+		{name: "medium", set: func(r *Row, v parquet.Value) { r.Medium = str(v) }},
+		{name: "evidence", set: func(r *Row, v parquet.Value) { r.Evidence = str(v) }},
+		{name: "no_referrer", set: func(r *Row, v parquet.Value) { r.NoReferrer = v.Boolean() }},
+		{name: "tagged", set: func(r *Row, v parquet.Value) { r.Tagged = v.Boolean() }},
+		{name: "value", set: func(r *Row, v parquet.Value) { r.Value = string(v.ByteArray()) }},
+		{name: "other", set: func(r *Row, v parquet.Value) { r.Other = v.Boolean() }},
+		{name: "visits", set: func(r *Row, v parquet.Value) { r.Visits = v.Int64() }},
+		{name: "first_visit", set: func(r *Row, v parquet.Value) { r.FirstVisit = v.Int64() }},
+		{name: "last_visit", set: func(r *Row, v parquet.Value) { r.LastVisit = v.Int64() }},
+	}
+	want := map[string]parquet.Kind{"kind": parquet.ByteArray, "day": parquet.Int32, "source": parquet.ByteArray,
+		"known": parquet.Boolean, "medium": parquet.ByteArray, "evidence": parquet.ByteArray,
+		"no_referrer": parquet.Boolean, "tagged": parquet.Boolean, "value": parquet.ByteArray,
+		"other": parquet.Boolean, "visits": parquet.Int64, "first_visit": parquet.Int64, "last_visit": parquet.Int64}
+	schema := pf.Schema()
+	for i := range columns {
+		c := &columns[i]
+		leaf, ok := schema.Lookup(c.name)
+		switch {
+		case !ok && (c.name == "kind" || c.name == "day" || c.name == "visits"):
+			return nil, fmt.Errorf("not a rollup file: no column %q", c.name)
+		case !ok:
+			c.index = -1
+			continue
+		case leaf.Node.Type().Kind() != want[c.name] || leaf.MaxRepetitionLevel > 0:
+			return nil, fmt.Errorf("column %s: type %s, want %s", c.name, leaf.Node.Type(), want[c.name])
+		}
+		c.index = leaf.ColumnIndex
+	}
+	if pf.NumRows() > maxFileRows {
+		return nil, fmt.Errorf("%d rows: more than a rollup file of one day can hold", pf.NumRows())
+	}
 	rows = make([]Row, pf.NumRows())
-	n := 0
-	for n < len(rows) {
-		k, err := pr.Read(rows[n:])
-		n += k
-		if err == io.EOF {
-			break
+	base := 0
+	vals := make([]parquet.Value, 1024)
+	for _, rg := range pf.RowGroups() {
+		n := int(rg.NumRows())
+		if base+n > len(rows) {
+			return nil, errors.New("row groups hold more rows than the file says")
 		}
-		if err != nil {
-			return nil, err
+		chunks := rg.ColumnChunks()
+		for _, c := range columns {
+			if c.index < 0 {
+				continue
+			}
+			pages := chunks[c.index].Pages()
+			i := base
+			for {
+				page, err := pages.ReadPage()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					pages.Close()
+					return nil, fmt.Errorf("column %s: %w", c.name, err)
+				}
+				vr := page.Values()
+				for {
+					k, err := vr.ReadValues(vals)
+					if i+k > base+n {
+						pages.Close()
+						return nil, fmt.Errorf("column %s: more values than rows", c.name)
+					}
+					for _, v := range vals[:k] {
+						if !v.IsNull() {
+							c.set(&rows[i], v)
+						}
+						i++
+					}
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						pages.Close()
+						return nil, fmt.Errorf("column %s: %w", c.name, err)
+					}
+				}
+				parquet.Release(page)
+			}
+			pages.Close()
+			if i != base+n {
+				return nil, fmt.Errorf("column %s: %d values for %d rows", c.name, i-base, n)
+			}
 		}
+		base += n
 	}
-	return rows[:n], nil
+	return rows[:base], nil
 }
+
+// maxFileRows bounds a rollup file: a day holds at most a few million
+// groups even when every breakdown is full.
+const maxFileRows = 50 << 20
 
 var evidenceByName = func() map[string]rules.Evidence {
 	m := map[string]rules.Evidence{}
