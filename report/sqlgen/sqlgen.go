@@ -76,7 +76,8 @@ const Approximations = `All dialects:
     visits, ties by value, where Go keeps the first values to arrive; and
     site_host rows are the 64 hosts of the day with the most visits, where
     Go keeps the first 64. The two agree while no breakdown is full.
-  - Days are calendar days in UTC.
+  - Days and spans are calendar days in UTC (Go: in --tz, UTC by
+    default).
 duckdb: a tag value with an escape that decodes to invalid UTF-8 is kept
   as written (Go: decoded, invalid bytes as U+FFFD).
 spark: needs Spark 4.0 (try_url_decode) and spark.sql.session.timeZone=UTC
