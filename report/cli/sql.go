@@ -13,10 +13,14 @@ const sqlAbout = `Sql prints one query, generated from the rules, that classifie
 visits and sums it into the rollup refreport builds its report from, so
 that the heavy stage can run in DuckDB, Spark SQL or BigQuery over any
 volume. The table has the columns ts (a TIMESTAMP, in UTC), url and
-referrer, and the optional ones named by --columns. The query returns one
-row per day, source, known, medium, evidence, no_referrer and tagged, with
-visits: the core table of a rollup. The detail breakdowns (hosts, tag
-spellings, landing pages) are not produced yet.
+referrer, and the optional ones named by --columns. The query returns the
+rollup as one long table (kind, day, source, known, medium, evidence,
+no_referrer, tagged, value, other, visits, first_visit, last_visit): per
+day, the core "visits" rows; the per-source breakdowns "host",
+"utm_source", "utm_medium", "utm_campaign", "landing_page", "referrer" and
+"tags", each with its top values and an "other" row; the landing hosts
+("site_host"); and the day's first and last visit ("span"). Exported as
+Parquet, it is what render --rollups reads.
 
 The query follows the classifier's rules, with these differences:
 

@@ -117,6 +117,42 @@ func (d *dialect) remove(s, re string) string {
 	return "regexp_replace(" + s + ", " + d.lit(re) + ", '', 'g')"
 }
 
+// replace rewrites every match of re in s as repl, which holds no group
+// references.
+func (d *dialect) replace(s, re, repl string) string {
+	switch d.name {
+	case "bigquery":
+		return "REGEXP_REPLACE(" + s + ", " + d.lit(re) + ", " + d.lit(repl) + ")"
+	case "spark":
+		return "regexp_replace(" + s + ", " + d.lit(re) + ", " + d.lit(repl) + ")"
+	}
+	return "regexp_replace(" + s + ", " + d.lit(re) + ", " + d.lit(repl) + ", 'g')"
+}
+
+// byteLen is the length of s in bytes of UTF-8; length() counts
+// characters in all three.
+func (d *dialect) byteLen(s string) string {
+	switch d.name {
+	case "bigquery":
+		return "BYTE_LENGTH(" + s + ")"
+	case "spark":
+		return "octet_length(" + s + ")"
+	}
+	return "strlen(" + s + ")"
+}
+
+// unixSeconds is the timestamp column's Unix time in whole seconds,
+// rounded down as Go's time.Time.Unix.
+func (d *dialect) unixSeconds(ts string) string {
+	switch d.name {
+	case "bigquery":
+		return "UNIX_SECONDS(" + ts + ")"
+	case "spark":
+		return "unix_seconds(" + ts + ")"
+	}
+	return "CAST(floor(epoch_us(" + ts + ") / 1000000) AS BIGINT)"
+}
+
 // decode percent-decodes a tag value from a URL, '+' read as a space.
 func (d *dialect) decode(s string) string {
 	switch d.name {

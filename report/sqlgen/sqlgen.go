@@ -1,7 +1,8 @@
 // Package sqlgen compiles a rules catalog into one SQL query that
-// classifies a table of visits and sums it into the core rollup of package
-// aggregate, so that the heavy stage can run in DuckDB, Spark SQL or
-// BigQuery over any volume.
+// classifies a table of visits and sums it into a rollup, so that the
+// heavy stage can run in DuckDB, Spark SQL or BigQuery over any volume;
+// the result, exported as Parquet, is what `refreport render --rollups`
+// reads.
 //
 // The query reproduces the classification order of package rules (UTM,
 // click ids, referrer, in-app browser, direct). Host rules, path rules,
@@ -12,15 +13,34 @@
 // expressions over the URL's query and fragment, the click-id priority and
 // the in-app tokens (of the user_agent column) ordered CASE expressions.
 //
+// The result is the rollup schema as one long table: kind, day,
+// source, known, medium, evidence, no_referrer, tagged, value, other,
+// visits, first_visit, last_visit. Per day (in UTC) it holds
+//
+//   - "visits" rows, one per (source, known, medium, evidence,
+//     no_referrer, tagged): the core table of aggregate.Rollup.Groups;
+//   - detail rows per (source, known) as aggregate.Rollup.AddPrepared
+//     counts them: "host", "utm_source", "utm_medium", "utm_campaign" and
+//     "landing_page" (direct and internal visits: only "landing_page";
+//     unknown sources: no "host"), "referrer" examples of unknown hosts and
+//     spam, and "tags" (which of utm_source, utm_medium and utm_campaign a
+//     visit had, and the campaign). Values are cut to 300 bytes as the Go
+//     path cuts them. Each breakdown keeps its top 1000 values by visits
+//     (200 for an unknown source other than direct and internal), ties by
+//     value, and sums the rest into one row with other set and value "";
+//     referrer examples are the 5 smallest values, and the rest is not
+//     counted;
+//   - "site_host" rows: the 64 landing hosts with the most visits;
+//   - one "span" row: the day's first and last visit, in Unix seconds.
+//
+// The query keeps every unknown source apart: it never writes the
+// "overflow" rows with which the Go path folds unknown sources beyond
+// 50,000 a day.
+//
 // What SQL cannot say exactly is approximated, and Approximations lists
 // it; on realistic data (the bundled sample and refreport gen) the query's
 // rollup equals the Go path's, which the differential test in
 // report/sqlgen/duckdbtest checks.
-//
-// The rollup has one row per (day, source, known, medium, evidence,
-// no_referrer, tagged) with visits, the sum of the weights: the core table
-// of aggregate.Rollup.Groups. The detail breakdowns (hosts, tag spellings,
-// landing pages) are not produced yet.
 package sqlgen
 
 import (
@@ -50,8 +70,14 @@ const Approximations = `All dialects:
     the same-site check counts foo.github.io and bar.github.io as one site.
   - A click id whose value is blank only by Unicode spaces (%C2%A0) counts
     as present; Go treats it as blank.
-  - Unknown sources are not clipped to 300 bytes nor folded into "(other)"
-    after 50,000 distinct ones.
+  - Unknown sources are not folded into "(other)" after 50,000 a day:
+    the query writes no overflow rows.
+  - A breakdown with more values than its cap keeps its top values by
+    visits, ties by value, where Go keeps the first values to arrive; and
+    site_host rows are the 64 hosts of the day with the most visits, where
+    Go keeps the first 64. The two agree while no breakdown is full.
+  - Days and spans are calendar days in UTC (Go: in --tz, UTC by
+    default).
 duckdb: a tag value with an escape that decodes to invalid UTF-8 is kept
   as written (Go: decoded, invalid bytes as U+FFFD).
 spark: needs Spark 4.0 (try_url_decode) and spark.sql.session.timeZone=UTC
@@ -62,7 +88,7 @@ bigquery: tags are decoded by a JavaScript function that the query
 
 // Optional input columns the query may read. Without them, the URL's tags
 // and a weight of 1 are used.
-var OptionalColumns = []string{"user_agent", "utm_source", "utm_medium", "visits"}
+var OptionalColumns = []string{"user_agent", "utm_source", "utm_medium", "utm_campaign", "visits"}
 
 // DefaultColumns are the optional columns Generate assumes: the user agent,
 // which in-app browser tokens are read from.
@@ -353,7 +379,8 @@ func (g *gen) query() string {
 	d := g.d
 	var w strings.Builder
 	w.WriteString("-- refreport rollup query (" + d.name + "), generated from " + baseName(g.cat.File) + " sha256:" + g.cat.Hash + ".\n")
-	w.WriteString("-- One row per (day, source, known, medium, evidence, no_referrer, tagged) with visits.\n")
+	w.WriteString("-- The rollup as one long table: kind, day, source, known, medium, evidence,\n")
+	w.WriteString("-- no_referrer, tagged, value, other, visits, first_visit, last_visit.\n")
 	w.WriteString(d.prelude())
 	w.WriteString("WITH\n")
 	ruleCols := []string{"kind", "host", "cc", "labels", "k", "path", "src", "medium", "evidence", "known", "plen"}
@@ -404,10 +431,10 @@ func (g *gen) query() string {
 		weight = "COALESCE(CAST(visits AS BIGINT), 1)"
 	}
 	ctes = append(ctes, fmt.Sprintf(`input AS (
-  SELECT %s AS day, COALESCE(url, '') AS url, COALESCE(referrer, '') AS referrer,
-    %s AS c_src, %s AS c_med, %s AS ua, %s AS w
+  SELECT %s AS day, %s AS t, COALESCE(url, '') AS url, COALESCE(referrer, '') AS referrer,
+    %s AS c_src, %s AS c_med, %s AS c_camp, %s AS ua, %s AS w
   FROM %s
-)`, d.day("ts"), col("utm_source"), col("utm_medium"), col("user_agent"), weight, g.table))
+)`, d.day("ts"), d.unixSeconds("ts"), col("utm_source"), col("utm_medium"), col("utm_campaign"), col("user_agent"), weight, g.table))
 	ctes = append(ctes, fmt.Sprintf(`s1 AS (
   SELECT *, %s AS r_s, %s AS p_s FROM input WHERE %s <> 0
 )`, g.trimASCII("referrer"), g.trimASCII("url"), "w"))
@@ -586,9 +613,11 @@ func (g *gen) query() string {
 	ctes = append(ctes, fmt.Sprintf(`u3 AS (
   SELECT *,
     %s AS src_q, %s AS src_f, %s AS med_q, %s AS med_f,
+    %s AS camp_q, %s AS camp_f,
     %s AS ua_cap%s
   FROM u2
-)`, param("q", "utm_source"), param("f", "utm_source"), param("q", "utm_medium"), param("f", "utm_medium"), g.uaCapture(), clickCols))
+)`, param("q", "utm_source"), param("f", "utm_source"), param("q", "utm_medium"), param("f", "utm_medium"),
+		param("q", "utm_campaign"), param("f", "utm_campaign"), g.uaCapture(), clickCols))
 	placeholder := func(n string) string {
 		return fmt.Sprintf("CASE WHEN %[1]s IN ('null', 'undefined', '-', 'none', '(none)', '(direct)', 'about:blank', '(not set)', '(not provided)') THEN '' ELSE %[1]s END", n)
 	}
@@ -601,18 +630,38 @@ func (g *gen) query() string {
       WHEN med_q <> '' THEN %[7]s
       WHEN med_f <> '' THEN %[8]s
       ELSE '' END AS med_norm,
+    CASE WHEN %[9]s <> '' THEN %[10]s
+      WHEN camp_q <> '' THEN %[11]s
+      WHEN camp_f <> '' THEN %[12]s
+      ELSE '' END AS camp_norm,
     c_src <> '' OR src_q <> '' OR src_f <> '' AS tagged
   FROM u3
 )`, g.trimASCII("c_src"), g.norm("c_src"), g.norm(d.decode("src_q")), g.norm(d.decode("src_f")),
-		g.trimASCII("c_med"), g.norm("c_med"), g.norm(d.decode("med_q")), g.norm(d.decode("med_f"))))
+		g.trimASCII("c_med"), g.norm("c_med"), g.norm(d.decode("med_q")), g.norm(d.decode("med_f")),
+		g.trimASCII("c_camp"), g.norm("c_camp"), g.norm(d.decode("camp_q")), g.norm(d.decode("camp_f"))))
 	ctes = append(ctes, fmt.Sprintf(`u5 AS (
   SELECT *,
-    CASE WHEN %s <> '' THEN %s WHEN %s <> '' THEN %s ELSE %s END AS src_norm,
+    %s AS pn_col, %s AS pn_q, %s AS pn_f,
     med_norm <> '' AND %s AS med_paid,
     %s AS ua_src, %s AS ua_medium
   FROM u4
-)`, placeholder("n_col"), placeholder("n_col"), placeholder("n_q"), placeholder("n_q"), placeholder("n_f"),
+)`, placeholder("n_col"), placeholder("n_q"), placeholder("n_f"),
 		d.matches("med_norm", g.paidRE), g.inApp(true), g.inApp(false)))
+	// utm_source as the classifier keeps it (Result.UTMSource): the value
+	// that decided, else the first one written, decoded but not trimmed.
+	ctes = append(ctes, fmt.Sprintf(`u6 AS (
+  SELECT *,
+    CASE WHEN pn_col <> '' THEN pn_col WHEN pn_q <> '' THEN pn_q ELSE pn_f END AS src_norm,
+    CASE
+      WHEN pn_col <> '' THEN c_src
+      WHEN pn_q <> '' THEN %[1]s
+      WHEN pn_f <> '' THEN %[2]s
+      WHEN %[3]s <> '' THEN c_src
+      WHEN src_q <> '' AND (%[4]s <> '' OR src_f = '') THEN %[1]s
+      WHEN src_f <> '' THEN %[2]s
+      ELSE c_src END AS spelling
+  FROM u5
+)`, d.decode("src_q"), d.decode("src_f"), g.trimASCII("c_src"), g.trimASCII("src_q")))
 
 	// 4. The decision, in the classifier's order.
 	anyClick, clickSrc, clickMed, utmClick := "FALSE", "''", "''", "NULL"
@@ -630,7 +679,7 @@ func (g *gen) query() string {
 		utmClick = "CASE " + strings.Join(uc, " ") + " END"
 	}
 	ctes = append(ctes, fmt.Sprintf(`decided AS (
-  SELECT v.day, v.w, v.tagged,
+  SELECT v.day, v.t, v.w, v.tagged, v.url, v.referrer, v.r_host, v.spelling, v.med_norm, v.camp_norm,
     CASE
       WHEN v.src_norm <> '' THEN 'utm'
       WHEN %[1]s THEN 'click_id'
@@ -681,7 +730,7 @@ func (g *gen) query() string {
       WHEN v.ua_src <> '' THEN v.ua_medium
       ELSE 'direct' END AS medium,
     v.r_kind <> 'web' AS no_ref
-  FROM u5 v
+  FROM u6 v
   LEFT JOIN host_info hi ON hi.host = v.r_host
   LEFT JOIN path_hits ph ON ph.host = v.r_host AND ph.rpath = v.r_path
   LEFT JOIN utm_sources us ON us.value = v.src_norm
@@ -690,15 +739,20 @@ func (g *gen) query() string {
 )`, anyClick, clickSrc, clickMed, utmClick, d.matches("v.r_host", `^www\..*\.`)))
 
 	ctes = append(ctes, `classified AS (
-  SELECT day, source, known, medium, evidence, no_ref AND evidence <> 'app' AS no_referrer, tagged, w
+  SELECT day, t, w, source, known, medium, evidence, no_ref AND evidence <> 'app' AS no_referrer, tagged,
+    url, referrer, r_host, spelling, med_norm, camp_norm
   FROM decided
 )`)
+	ctes = append(ctes, g.details()...)
 	w.WriteString(strings.Join(ctes, ",\n"))
 	w.WriteString(`
-SELECT day, source, known, medium, evidence, no_referrer, tagged, SUM(w) AS visits
-FROM classified
-GROUP BY day, source, known, medium, evidence, no_referrer, tagged
-ORDER BY day, source, known, medium, evidence, no_referrer, tagged
+SELECT kind, day, source, known, medium, evidence, no_referrer, tagged, value, other,
+  CAST(SUM(visits) AS BIGINT) AS visits,
+  CAST(MIN(first_visit) AS BIGINT) AS first_visit,
+  CAST(MAX(last_visit) AS BIGINT) AS last_visit
+FROM capped
+GROUP BY kind, day, source, known, medium, evidence, no_referrer, tagged, value, other
+ORDER BY day, kind, source, known, medium, evidence, no_referrer, tagged, other, value
 `)
 	out := w.String()
 	if d.name == "bigquery" {

@@ -4,9 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/webmasterid/refreport/report/aggregate"
 	"github.com/webmasterid/refreport/report/rules"
 )
 
@@ -252,6 +254,126 @@ func TestSuffixes(t *testing.T) {
 	for _, s := range []string{"co.uk", "com.br", "ne.jp"} {
 		if !has(cc2, s) {
 			t.Errorf("cc2 lacks %s", s)
+		}
+	}
+}
+
+// TestRollupColumns checks, in each dialect, that the query ends in the
+// rollup schema's columns, in order, with the breakdowns and caps of the
+// Go path.
+func TestRollupColumns(t *testing.T) {
+	cat := loadCatalog(t, "../rules/testdata/catalog.yaml")
+	final := "SELECT kind, day, source, known, medium, evidence, no_referrer, tagged, value, other,\n" +
+		"  CAST(SUM(visits) AS BIGINT) AS visits,\n" +
+		"  CAST(MIN(first_visit) AS BIGINT) AS first_visit,\n" +
+		"  CAST(MAX(last_visit) AS BIGINT) AS last_visit\n"
+	for _, d := range Dialects {
+		q, err := GenerateOptions(cat, Options{Dialect: d, Columns: OptionalColumns})
+		if err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		if !strings.Contains(q, "\n"+final+"FROM capped\n") {
+			t.Errorf("%s: the query does not end in the rollup's columns", d)
+		}
+		for _, k := range Kinds {
+			if !strings.Contains(q, "'"+k+"'") {
+				t.Errorf("%s: no kind %q", d, k)
+			}
+		}
+		if strings.Contains(q, "overflow") {
+			t.Errorf("%s: the query writes overflow rows", d)
+		}
+		for _, want := range []string{
+			"WHEN kind = 'referrer' THEN 5\n", "WHEN kind = 'site_host' THEN 64\n",
+			"WHEN known OR source IN ('direct', 'internal') THEN 1000\n", "ELSE 200 END AS cap",
+			"<= 300 THEN value", "CAST(utm_campaign AS",
+		} {
+			if !strings.Contains(q, want) {
+				t.Errorf("%s: query lacks %q", d, want)
+			}
+		}
+		if err := balanced(q, d); err != "" {
+			t.Errorf("%s: %s", d, err)
+		}
+	}
+}
+
+// TestRollupLimits keeps the query's kinds and caps those of package
+// aggregate, which the Go path writes.
+func TestRollupLimits(t *testing.T) {
+	for d := aggregate.Dim(0); d < aggregate.NumDims; d++ {
+		if !slices.Contains(Kinds, d.String()) {
+			t.Errorf("breakdown %s is not a kind of the query", d)
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		sql, goes int
+	}{
+		{"MaxValues", maxValues, aggregate.MaxValues},
+		{"MaxUnknownValues", maxUnknownValues, aggregate.MaxUnknownValues},
+		{"MaxExamples", maxExamples, aggregate.MaxExamples},
+		{"MaxValueLen", maxValueLen, aggregate.MaxValueLen},
+	} {
+		if c.sql != c.goes {
+			t.Errorf("%s: query %d, aggregate %d", c.name, c.sql, c.goes)
+		}
+	}
+}
+
+// TestUnixSeconds: each dialect rounds a timestamp down to whole seconds.
+func TestUnixSeconds(t *testing.T) {
+	for d, want := range map[string]string{
+		"duckdb":   "CAST(floor(epoch_us(ts) / 1000000) AS BIGINT) AS t",
+		"spark":    "unix_seconds(ts) AS t",
+		"bigquery": "UNIX_SECONDS(ts) AS t",
+	} {
+		q, err := Generate(loadCatalog(t, "../rules/testdata/catalog.yaml"), nil, d, "visits")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(q, want) {
+			t.Errorf("%s: query lacks %s", d, want)
+		}
+	}
+}
+
+// TestClipFormula runs the arithmetic of gen.clip on characters, as the
+// engines do, against aggregate's cut on bytes, with runes of every
+// length straddling the limit.
+func TestClipFormula(t *testing.T) {
+	sqlClip := func(s string) string {
+		if len(s) <= maxValueLen {
+			return s
+		}
+		r := []rune(s)
+		var shadow []byte
+		for _, c := range r[:min(len(r), maxValueLen+1)] {
+			shadow = append(shadow, 'L')
+			for i := 1; i < len(string(c)); i++ {
+				shadow = append(shadow, 'c')
+			}
+		}
+		n := strings.Count(string(shadow[:maxValueLen+1]), "L") - 1
+		return string(r[:n]) + "…"
+	}
+	goClip := func(s string) string {
+		if len(s) <= maxValueLen {
+			return s
+		}
+		i := maxValueLen
+		for i > 0 && s[i]&0xc0 == 0x80 {
+			i--
+		}
+		return s[:i] + "…"
+	}
+	for _, r := range []string{"a", "é", "€", "😀"} {
+		for n := maxValueLen - 8; n <= maxValueLen+2; n++ {
+			for _, s := range []string{strings.Repeat("a", n) + strings.Repeat(r, 4), strings.Repeat(r, n)} {
+				if got, want := sqlClip(s), goClip(s); got != want {
+					t.Errorf("%d×a + %q: got %d bytes, want %d", n, r, len(got), len(want))
+				}
+			}
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,14 +144,63 @@ func TestEdges(t *testing.T) {
 	compare(t, path)
 }
 
+// TestLong cuts long values, whatever bytes the cut falls in, and caps
+// breakdowns: one source's landing pages, an unknown source's tags and
+// an unknown host's referrer examples, arriving so that the first values
+// to arrive are also the top ones.
+func TestLong(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ts,url,referrer,user_agent\n")
+	day := time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC)
+	at := func(d int) string { return day.AddDate(0, 0, d).Format(time.RFC3339) }
+	// Runes of 1 to 4 bytes straddling byte 300 at every offset, in a
+	// landing page, an unknown utm_source (the source's name too), a
+	// campaign and an unknown host's referrer.
+	for i, r := range []string{"é", "€", "😀", "a"} {
+		for n := 290; n <= 302; n++ {
+			long := strings.Repeat("a", n) + strings.Repeat(r, 4)
+			fmt.Fprintf(&b, "%s,https://shop.example.com/%s?utm_source=%s&utm_campaign=%s,https://www.long.example/%s,\n",
+				at(i), long, long, long, long)
+		}
+	}
+	// 250 pages from one unknown host: the first 200 twice, first.
+	for round := 0; round < 2; round++ {
+		for i := 0; i < 200; i++ {
+			fmt.Fprintf(&b, "%s,https://shop.example.com/p%03d,https://many.example/r%03d,\n", at(5), i, i)
+		}
+	}
+	for i := 200; i < 250; i++ {
+		fmt.Fprintf(&b, "%s,https://shop.example.com/p%03d,https://many.example/r%03d,\n", at(5), i, i)
+	}
+	// 250 campaigns of an unknown utm_source, the same way.
+	for round := 0; round < 2; round++ {
+		for i := 0; i < 200; i++ {
+			fmt.Fprintf(&b, "%s,https://shop.example.com/?utm_source=zine&utm_campaign=c%03d,,\n", at(6), i)
+		}
+	}
+	for i := 200; i < 250; i++ {
+		fmt.Fprintf(&b, "%s,https://shop.example.com/?utm_source=zine&utm_campaign=c%03d,,\n", at(6), i)
+	}
+	path := filepath.Join(t.TempDir(), "long.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nfull, same := compareWith(t, filepath.Join(root, "sources.yaml"), path)
+	if nfull != 3 || same != 3 {
+		t.Errorf("%d full breakdowns, %d keep the same values; want 3 and 3", nfull, same)
+	}
+}
+
 // TestColumns reads tags and weights from columns of their own.
 func TestColumns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "columns.csv")
 	var b strings.Builder
-	b.WriteString("ts,url,referrer,user_agent,utm_source,utm_medium,visits\n")
+	b.WriteString("ts,url,referrer,user_agent,utm_source,utm_medium,utm_campaign,visits\n")
 	srcs := []string{"", " ", "(direct)", "Google", " AliExpress ", "null", "someone", "fb", "%20x"}
 	meds := []string{"", " ", "cpc", "Email", "organic", "paid%20x"}
-	urls := []string{"https://shop.example.com/", "https://shop.example.com/?utm_source=bing&utm_medium=cpc", "https://shop.example.com/?utm_source=null&gclid=1", "https://shop.example.com/#utm_source=reddit"}
+	camps := []string{"", " ", "Black-Friday ", "%20x", "", "nov"}
+	urls := []string{"https://shop.example.com/", "https://shop.example.com/?utm_source=bing&utm_medium=cpc", "https://shop.example.com/?utm_source=null&gclid=1", "https://shop.example.com/#utm_source=reddit",
+		"https://shop.example.com/p?utm_campaign=Spring%20Sale", "https://shop.example.com/#utm_campaign=x&utm_medium=sms"}
 	refs := []string{"", "https://www.google.de/", "https://shop.example.com/x"}
 	weights := []string{"", "1", "3", "0", "12"}
 	i := 0
@@ -157,7 +208,7 @@ func TestColumns(t *testing.T) {
 		for _, m := range meds {
 			for _, u := range urls {
 				ts := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%40).Format(time.RFC3339)
-				fmt.Fprintf(&b, "%s,%s,%s,,%s,%s,%s\n", ts, u, refs[i%len(refs)], s, m, weights[i%len(weights)])
+				fmt.Fprintf(&b, "%s,%s,%s,,%s,%s,%s,%s\n", ts, u, refs[i%len(refs)], s, m, camps[i%len(camps)], weights[i%len(weights)])
 				i++
 			}
 		}
@@ -183,10 +234,15 @@ func TestDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []row{
-		{key("2020-01-01", "bücher.de", false, "referral", "unknown_referrer", false, false), 1}, // Go: xn--bcher-kva.de
-		{key("2020-01-02", "%ff", false, "campaign", "utm", true, true), 1},                      // Go: U+FFFD
+		{key: key("2020-01-01", "bücher.de", false, "referral", "unknown_referrer", false, false), visits: 1}, // Go: xn--bcher-kva.de
+		{key: key("2020-01-02", "%ff", false, "campaign", "utm", true, true), visits: 1},                      // Go: U+FFFD
 	}
-	got := duckRollup(t, cat, path)
+	var got []row
+	for _, r := range duckRollup(t, cat, path) {
+		if strings.HasPrefix(r.key, "visits|") {
+			got = append(got, r)
+		}
+	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
@@ -209,10 +265,18 @@ func TestQuotes(t *testing.T) {
 	compareWith(t, filepath.Join("testdata", "quotes.yaml"), path)
 }
 
-// row is one group of the rollup, written the same way from both sides.
+// row is one row of the rollup, written the same way from both sides.
 type row struct {
-	key    string
-	visits int64
+	key         string
+	visits      int64
+	first, last int64 // span rows
+}
+
+func (r row) String() string {
+	if strings.HasPrefix(r.key, "span|") {
+		return fmt.Sprintf("%s: %d..%d", r.key, r.first, r.last)
+	}
+	return fmt.Sprintf("%s: %d", r.key, r.visits)
 }
 
 func compare(t *testing.T, csvPath string) {
@@ -220,35 +284,77 @@ func compare(t *testing.T, csvPath string) {
 	compareWith(t, filepath.Join(root, "sources.yaml"), csvPath)
 }
 
-func compareWith(t *testing.T, catPath, csvPath string, columns ...string) {
+// compareWith compares the two rollups of csvPath under the catalog
+// catPath and returns the number of full breakdowns, and of those that
+// keep the same values on both sides.
+func compareWith(t *testing.T, catPath, csvPath string, columns ...string) (nfull, same int) {
 	t.Helper()
 	cat, err := rules.Load(catPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, total := goRollup(t, cat, csvPath)
-	got := duckRollup(t, cat, csvPath, columns...)
+	want, total, full := goRollup(t, cat, csvPath)
+	got := bestSiteHosts(duckRollup(t, cat, csvPath, columns...))
 
-	gm := map[string]int64{}
+	// A full breakdown keeps different values on the two sides (the Go
+	// path the first to arrive, SQL the top ones): its rows are set apart
+	// and compared by what holds whatever the order.
+	fullOf := func(key string) string {
+		for p := range full {
+			if strings.HasPrefix(key, p) {
+				return p
+			}
+		}
+		return ""
+	}
+	type breakdown struct{ goRows, duckRows []row }
+	fulls := map[string]*breakdown{}
+	for _, p := range sortedKeys(full) {
+		fulls[p] = &breakdown{}
+	}
+	gm := map[string]row{}
 	for _, r := range got {
-		gm[r.key] += r.visits
+		if _, dup := gm[r.key]; dup {
+			t.Errorf("duckdb: two rows %s", r.key)
+		}
+		if p := fullOf(r.key); p != "" {
+			fulls[p].duckRows = append(fulls[p].duckRows, r)
+			continue
+		}
+		gm[r.key] = r
 	}
-	wm := map[string]int64{}
-	for _, r := range want {
-		wm[r.key] = r.visits
-	}
+	wm := map[string]row{}
 	var diffs []string
+	kinds := map[string]int{}
 	for _, r := range want {
-		if g, ok := gm[r.key]; !ok || g != r.visits {
-			diffs = append(diffs, fmt.Sprintf("%s: go %d, duckdb %d", r.key, r.visits, g))
+		kinds[r.key[:strings.IndexByte(r.key, '|')]]++
+		if p := fullOf(r.key); p != "" {
+			fulls[p].goRows = append(fulls[p].goRows, r)
+			continue
+		}
+		wm[r.key] = r
+		if g, ok := gm[r.key]; !ok || g != r {
+			diffs = append(diffs, fmt.Sprintf("go %v, duckdb %v", r, g))
 		}
 	}
 	for _, r := range got {
-		if _, ok := wm[r.key]; !ok {
-			diffs = append(diffs, fmt.Sprintf("%s: go 0, duckdb %d", r.key, r.visits))
+		if _, ok := wm[r.key]; !ok && fullOf(r.key) == "" {
+			diffs = append(diffs, fmt.Sprintf("go none, duckdb %v", r))
 		}
 	}
-	t.Logf("%s: %d visits, %d groups from Go, %d from DuckDB, %d differ", filepath.Base(csvPath), total, len(want), len(got), len(diffs))
+	for _, p := range sortedKeys(full) {
+		b := fulls[p]
+		for _, rows := range [][]row{b.goRows, b.duckRows} {
+			sort.Slice(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
+		}
+		if d := compareFull(b.goRows, b.duckRows); d != "" {
+			diffs = append(diffs, p+" (full): "+d)
+		} else if fmt.Sprint(b.goRows) == fmt.Sprint(b.duckRows) {
+			same++
+		}
+	}
+	t.Logf("%s: %d visits, %d rows from Go %v, %d from DuckDB, %d differ; %d full breakdowns (%d keep the same values)",
+		filepath.Base(csvPath), total, len(want), kinds, len(got), len(diffs), len(full), same)
 	for i, d := range diffs {
 		if i == 20 {
 			t.Errorf("... and %d more", len(diffs)-20)
@@ -256,13 +362,100 @@ func compareWith(t *testing.T, catPath, csvPath string, columns ...string) {
 		}
 		t.Error(d)
 	}
+	return len(full), same
+}
+
+// compareFull compares the rows of one full breakdown: both sides keep as
+// many values, a value both keep has the same visits (an admitted value
+// is counted exactly on both sides), and the visits add up to the same
+// total.
+func compareFull(goRows, duckRows []row) string {
+	sum := func(rows []row) (kept map[string]int64, total int64) {
+		kept = map[string]int64{}
+		for _, r := range rows {
+			total += r.visits
+			if !strings.HasSuffix(r.key, "|true") {
+				kept[r.key] = r.visits
+			}
+		}
+		return kept, total
+	}
+	gk, gt := sum(goRows)
+	dk, dt := sum(duckRows)
+	if len(gk) != len(dk) || gt != dt {
+		return fmt.Sprintf("go keeps %d values of %d visits, duckdb %d of %d", len(gk), gt, len(dk), dt)
+	}
+	for k, n := range dk {
+		if g, ok := gk[k]; ok && g != n {
+			return fmt.Sprintf("%s: go %d, duckdb %d", k, g, n)
+		}
+	}
+	return ""
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// rowKey writes a row's key columns.
+func rowKey(kind, day, source string, known bool, medium, evidence string, noRef, tagged bool, value string, other bool) string {
+	return fmt.Sprintf("%s|%s|%s|%t|%s|%s|%t|%t|%q|%t", kind, day, source, known, medium, evidence, noRef, tagged, value, other)
 }
 
 func key(day, source string, known bool, medium, evidence string, noRef, tagged bool) string {
-	return fmt.Sprintf("%s|%s|%t|%s|%s|%t|%t", day, source, known, medium, evidence, noRef, tagged)
+	return rowKey("visits", day, source, known, medium, evidence, noRef, tagged, "", false)
 }
 
-func goRollup(t *testing.T, cat *rules.Catalog, path string) ([]row, int64) {
+// breakdownKey is the start of the keys of a breakdown's rows.
+func breakdownKey(kind, day string, src aggregate.Source) string {
+	return fmt.Sprintf("%s|%s|%s|%t|", kind, day, src.Name, src.Known)
+}
+
+func detailKey(kind, day string, src aggregate.Source, value string, other bool) string {
+	return rowKey(kind, day, src.Name, src.Known, "", "", false, false, value, other)
+}
+
+// bestSiteHosts replaces a day's site_host rows by the one with the most
+// visits, ties to the smaller host: the Go path tells only that one
+// (Rollup.SiteHost), not its count.
+func bestSiteHosts(rows []row) []row {
+	type best struct {
+		host   string
+		visits int64
+	}
+	bests := map[string]best{}
+	var out []row
+	for _, r := range rows {
+		f := strings.Split(r.key, "|")
+		if f[0] != "site_host" {
+			out = append(out, r)
+			continue
+		}
+		host, _ := strconv.Unquote(strings.Join(f[8:len(f)-1], "|"))
+		if b, ok := bests[f[1]]; !ok || r.visits > b.visits || r.visits == b.visits && host < b.host {
+			bests[f[1]] = best{host, r.visits}
+		}
+	}
+	for day, b := range bests {
+		out = append(out, row{key: siteHostKey(day, b.host)})
+	}
+	return out
+}
+
+func siteHostKey(day, host string) string {
+	return rowKey("site_host", day, "", false, "", "", false, false, host, false)
+}
+
+// goRollup is the rollup of the Go path: for each day, an aggregate.Rollup
+// of that day's visits (the caps are per day), read through its public
+// API, and the two kinds aggregate does not make yet, computed here from
+// the classifier's results.
+func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total int64, full map[string]bool) {
 	m, err := rules.Compile(cat, siteHosts)
 	if err != nil {
 		t.Fatal(err)
@@ -273,12 +466,64 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) ([]row, int64) {
 		t.Fatal(err)
 	}
 	r := ingest.NewReader(context.Background(), inputs, ingest.Options{})
-	roll := aggregate.New(time.UTC)
+	days := map[aggregate.Day]*aggregate.Rollup{}
+	type sourceKey struct {
+		day aggregate.Day
+		src aggregate.Source
+	}
+	// TODO(issue 8): once aggregate counts the "tags" breakdown (another
+	// branch) and keeps the smallest referrer examples rather than the
+	// first to arrive (main), read both from Rollup.Details too.
+	tags := map[sourceKey]map[string]int64{}
+	examples := map[sourceKey]map[string]int64{}
+	add := func(m map[sourceKey]map[string]int64, k sourceKey, value string, w int64) {
+		if m[k] == nil {
+			m[k] = map[string]int64{}
+		}
+		m[k][value] += w
+	}
+	full = map[string]bool{}
 	for r.Scan() {
 		b := r.Batch()
 		for i := range b {
-			res := cl.Classify(&b[i])
-			roll.Add(&b[i], &res)
+			v := &b[i]
+			res := cl.Classify(v)
+			day := aggregate.DayOf(v.Time, time.UTC)
+			roll := days[day]
+			if roll == nil {
+				roll = aggregate.New(time.UTC)
+				days[day] = roll
+			}
+			roll.Add(v, &res)
+			total += v.Weight
+			if v.Weight == 0 {
+				continue
+			}
+			src := aggregate.Source{Name: res.Source, Known: res.Known}
+			if !res.Known {
+				src.Name = clip(src.Name)
+			}
+			k := sourceKey{day, src}
+			if res.UTMSource != "" || res.UTMMedium != "" || res.UTMCampaign != "" {
+				mask := []byte("---")
+				if res.UTMSource != "" {
+					mask[0] = 's'
+				}
+				if res.UTMMedium != "" {
+					mask[1] = 'm'
+				}
+				if res.UTMCampaign != "" {
+					mask[2] = 'c'
+				}
+				add(tags, k, clip(string(mask)+":"+res.UTMCampaign), v.Weight)
+			}
+			if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
+				ref := strings.TrimSpace(v.Referrer)
+				if i := strings.IndexAny(ref, "?#"); i >= 0 {
+					ref = ref[:i]
+				}
+				add(examples, k, clip(ref), v.Weight)
+			}
 		}
 	}
 	if err := r.Err(); err != nil {
@@ -287,11 +532,95 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) ([]row, int64) {
 	if n := r.Stats().SkippedRows(); n != 0 {
 		t.Fatalf("%s: %d rows skipped", path, n)
 	}
+
 	var out []row
-	for _, g := range roll.Groups() {
-		out = append(out, row{key(g.Day.String(), g.Source.Name, g.Source.Known, g.Medium, g.Evidence.String(), g.NoReferrer, g.Tagged), g.Visits})
+	for day, roll := range days {
+		ds := day.String()
+		for _, g := range roll.Groups() {
+			out = append(out, row{key: key(ds, g.Source.Name, g.Source.Known, g.Medium, g.Evidence.String(), g.NoReferrer, g.Tagged), visits: g.Visits})
+		}
+		for _, d := range roll.Details() {
+			if d.Dim == aggregate.DimReferrer {
+				continue // below, from the classifier
+			}
+			out = append(out, row{key: detailKey(d.Dim.String(), ds, d.Source, d.Value, false), visits: d.Visits})
+		}
+		dropped, other := roll.Dropped()
+		for _, d := range dropped {
+			full[breakdownKey(d.Dim.String(), ds, d.Source)] = true
+			out = append(out, row{key: detailKey(d.Dim.String(), ds, d.Source, "", true), visits: d.Visits})
+		}
+		if other != 0 {
+			t.Errorf("%s: %d visits of unknown sources folded into (other)", ds, other)
+		}
+		if h := roll.SiteHost(); h != "" {
+			out = append(out, row{key: siteHostKey(ds, h)})
+		}
+		if first, last, ok := roll.TimeRange(); ok {
+			out = append(out, row{key: rowKey("span", ds, "", false, "", "", false, false, "", false), first: first, last: last})
+		}
 	}
-	return out, roll.Visits()
+	for k, vals := range tags {
+		max := aggregate.MaxValues
+		if !k.src.Known && k.src.Name != "direct" && k.src.Name != "internal" {
+			max = aggregate.MaxUnknownValues
+		}
+		kept, rest := top(vals, max, false)
+		if rest != 0 {
+			full[breakdownKey("tags", k.day.String(), k.src)] = true
+		}
+		for _, v := range kept {
+			out = append(out, row{key: detailKey("tags", k.day.String(), k.src, v, false), visits: vals[v]})
+		}
+		if rest != 0 {
+			out = append(out, row{key: detailKey("tags", k.day.String(), k.src, "", true), visits: rest})
+		}
+	}
+	for k, vals := range examples {
+		kept, _ := top(vals, aggregate.MaxExamples, true)
+		for _, v := range kept {
+			out = append(out, row{key: detailKey("referrer", k.day.String(), k.src, v, false), visits: vals[v]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out, total, full
+}
+
+// top returns the n values with the most visits, ties to the smaller
+// value (or, bySmallest, the n smallest values), and the visits of the
+// rest.
+func top(vals map[string]int64, n int, bySmallest bool) (kept []string, rest int64) {
+	all := make([]string, 0, len(vals))
+	for v := range vals {
+		all = append(all, v)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if !bySmallest && vals[a] != vals[b] {
+			return vals[a] > vals[b]
+		}
+		return a < b
+	})
+	if len(all) > n {
+		for _, v := range all[n:] {
+			rest += vals[v]
+		}
+		all = all[:n]
+	}
+	return all, rest
+}
+
+// clip is aggregate's: s cut to MaxValueLen bytes on a rune boundary,
+// marked with "…".
+func clip(s string) string {
+	if len(s) <= aggregate.MaxValueLen {
+		return s
+	}
+	i := aggregate.MaxValueLen
+	for i > 0 && s[i]&0xc0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 func duckRollup(t *testing.T, cat *rules.Catalog, path string, columns ...string) []row {
@@ -335,15 +664,15 @@ FROM read_csv('%s', all_varchar = true, header = true, quote = '"', escape = '"'
 	var out []row
 	for rows.Next() {
 		var (
-			day                  time.Time
-			source, medium, ev   string
-			known, noRef, tagged bool
-			visits               sql.NullInt64
+			day                         time.Time
+			kind, source, medium, ev, v string
+			known, noRef, tagged, other bool
+			visits, first, last         int64
 		)
-		if err := rows.Scan(&day, &source, &known, &medium, &ev, &noRef, &tagged, &visits); err != nil {
+		if err := rows.Scan(&kind, &day, &source, &known, &medium, &ev, &noRef, &tagged, &v, &other, &visits, &first, &last); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, row{key(day.Format(time.DateOnly), source, known, medium, ev, noRef, tagged), visits.Int64})
+		out = append(out, row{rowKey(kind, day.Format(time.DateOnly), source, known, medium, ev, noRef, tagged, v, other), visits, first, last})
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -378,13 +707,37 @@ func TestCopyRecipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n, visits int64
-	if err := db.QueryRow("SELECT count(*), sum(visits) FROM read_parquet('"+out+"')").Scan(&n, &visits); err != nil {
+	if err := db.QueryRow("SELECT count(*), sum(visits) FILTER (WHERE kind = 'visits') FROM read_parquet('"+out+"')").Scan(&n, &visits); err != nil {
 		t.Fatal(err)
 	}
 	if visits != 5000 || n == 0 {
-		t.Errorf("rollup.parquet: %d groups, %d visits; want 5000 visits", n, visits)
+		t.Errorf("rollup.parquet: %d rows, %d visits; want 5000 visits", n, visits)
 	}
-	t.Logf("rollup.parquet: %d groups, %d visits", n, visits)
+	t.Logf("rollup.parquet: %d rows, %d visits", n, visits)
+
+	// The Parquet types of the rollup schema, column by column.
+	rows, err := db.Query("SELECT name, type, COALESCE(converted_type, '') FROM parquet_schema('" + out + "') WHERE name <> 'duckdb_schema'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name, typ, conv string
+		if err := rows.Scan(&name, &typ, &conv); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.TrimSuffix(name+" "+typ+" "+conv, " "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kind BYTE_ARRAY UTF8", "day INT32 DATE", "source BYTE_ARRAY UTF8", "known BOOLEAN", "medium BYTE_ARRAY UTF8",
+		"evidence BYTE_ARRAY UTF8", "no_referrer BOOLEAN", "tagged BOOLEAN", "value BYTE_ARRAY UTF8", "other BOOLEAN",
+		"visits INT64 INT_64", "first_visit INT64 INT_64", "last_visit INT64 INT_64"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rollup.parquet schema:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // TestMixed pieces referrers, URLs and user agents together from parts
