@@ -131,7 +131,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	note := ""
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		old, note = &rollupIndex{}, "new cache"
+		old, note = &rollupIndex{}, "new: all inputs read"
 	case err != nil:
 		old, note = &rollupIndex{}, fmt.Sprintf("unreadable index (%v): all inputs read", err)
 	case old.Format != indexFormat || old.Sources != j.cat.Hash || old.Settings != j.settingsHash():

@@ -135,7 +135,7 @@ func TestCacheSameSite(t *testing.T) {
 	}
 
 	n := len(paths)
-	if res := check("empty", paths[:n-1]...); res.Cache != "new cache" {
+	if res := check("empty", paths[:n-1]...); res.Cache != "new: all inputs read" {
 		t.Errorf("first run: %q", res.Cache)
 	}
 	if res, want := check("oneday", paths...), fmt.Sprintf("1 of %d inputs read, 1 days made again", n); res.Cache != want {
