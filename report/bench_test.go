@@ -2,8 +2,10 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -143,4 +145,58 @@ func BenchmarkDetails(b *testing.B) {
 	for b.Loop() {
 		r.Details()
 	}
+}
+
+// BenchmarkRenderSite times the second half of a build, from rollup to
+// published site, for 300 sources with traffic: the site model, every
+// page, chart and data file, the digest and the manifest. The rollup is
+// the benchmark file's plus 90 days of visits from 300 catalog sources.
+func BenchmarkRenderSite(b *testing.B) {
+	cfg := sampleConfig(filepath.Join(b.TempDir(), "public"))
+	cfg.AsOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	j, err := prepare(cfg, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rollup, stats, err := scan(context.Background(), inputs, j.ingestOptions(), j.matcher)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sources := 0
+	for _, src := range j.cat.Sources {
+		if sources == 300 {
+			break
+		}
+		if len(src.Hosts) == 0 {
+			continue
+		}
+		sources++
+		host, _, _ := strings.Cut(strings.ReplaceAll(src.Hosts[0], "{}", "com"), "/")
+		res := rules.Result{Source: src.ID, Medium: src.Medium, Evidence: rules.EvidenceReferrer, Known: true, Host: host}
+		for d := range 90 {
+			ts := cfg.AsOf.AddDate(0, 0, -d).Add(time.Duration(sources) * time.Minute).Unix()
+			for k := range 3 {
+				v := ingest.Visit{Time: ts, URL: fmt.Sprintf("https://shop.example.com/p/%d", (d+k)%7), Referrer: "https://" + host + "/", Weight: int64(1 + (d*k+sources)%5)}
+				rollup.Add(&v, &res)
+			}
+		}
+	}
+	if sources < 300 {
+		b.Fatalf("only %d sources with hosts", sources)
+	}
+	agg := &aggregated{rollup: rollup.Snapshot(), stats: stats}
+	b.ResetTimer()
+	for b.Loop() {
+		var res Result
+		if err := j.render(agg, &res); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	files, _ := filepath.Glob(filepath.Join(cfg.Out, "sources", "*.html"))
+	b.ReportMetric(float64(len(files)), "source-pages")
 }

@@ -202,7 +202,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	if err != nil {
 		cancelHash()
 		<-hashes
-		return &aggregated{rollup: fresh, stats: stats}, err
+		return &aggregated{rollup: fresh.Snapshot(), stats: stats}, err
 	}
 	hr := <-hashes
 	if hr.err != nil {
@@ -331,12 +331,8 @@ func writeAtomic(path string, data []byte) error {
 // one day may be spread over files. The directories must hold different
 // days and inputs, and have been made with this sources.yaml.
 func (j *job) readRollups(dirs []string) (*aggregated, error) {
-	type part struct {
-		dir    string
-		idx    *rollupIndex
-		rollup *aggregate.Rollup
-	}
-	var parts []part
+	var sets [][]string
+	var idxs []*rollupIndex
 	loc := j.loc
 	zone := ""
 	for _, dir := range dirs {
@@ -386,31 +382,26 @@ func (j *job) readRollups(dirs []string) (*aggregated, error) {
 			}
 			sort.Strings(files)
 		}
-		r := aggregate.New(loc)
-		if err := r.ReadFiles(files); err != nil {
-			return nil, err
-		}
-		parts = append(parts, part{dir, idx, r})
+		sets = append(sets, files)
+		idxs = append(idxs, idx)
 	}
-
-	agg := &aggregated{rollup: parts[0].rollup}
+	snap, err := aggregate.ReadSnapshot(sets, loc)
+	if err != nil {
+		return nil, fmt.Errorf("--rollups: %v", err)
+	}
+	agg := &aggregated{rollup: snap}
 	seen := map[string]string{} // input hash or path -> directory
 	var entries []cachedInput
-	for i, p := range parts {
-		if i > 0 {
-			if err := agg.rollup.Merge(p.rollup); err != nil {
-				return nil, fmt.Errorf("--rollups %s: %v: a day may be in one rollup directory only", p.dir, err)
-			}
-		}
-		if p.idx == nil {
+	for i, idx := range idxs {
+		if idx == nil {
 			continue
 		}
-		for _, e := range p.idx.Inputs {
+		for _, e := range idx.Inputs {
 			for _, key := range []string{"path " + e.Path, "sha256 " + e.SHA256} {
 				if d, ok := seen[key]; ok {
-					return nil, fmt.Errorf("--rollups %s: input %s is also in %s", p.dir, e.Path, d)
+					return nil, fmt.Errorf("--rollups %s: input %s is also in %s", dirs[i], e.Path, d)
 				}
-				seen[key] = p.dir
+				seen[key] = dirs[i]
 			}
 			entries = append(entries, e)
 		}

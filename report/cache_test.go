@@ -226,7 +226,7 @@ func TestRenderMergesShards(t *testing.T) {
 	agg("c", paths[3])
 	c.Out = filepath.Join(dir, "twice")
 	_, err := Render(context.Background(), c, []string{filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")})
-	if err == nil || !strings.Contains(err.Error(), "is in both") {
+	if err == nil || !strings.Contains(err.Error(), "is also in") {
 		t.Errorf("a day twice: err = %v", err)
 	}
 	if _, err := os.Stat(c.Out); err == nil {

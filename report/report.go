@@ -189,7 +189,7 @@ func prepare(cfg Config, site bool) (*job, error) {
 
 // aggregated is what the first half of a build hands the second.
 type aggregated struct {
-	rollup *aggregate.Rollup
+	rollup *aggregate.Snapshot
 	stats  ingest.Stats
 	inputs []InputHash
 	note   string // what the cache did
@@ -222,7 +222,7 @@ func (j *job) aggregateAll(ctx context.Context, inputs []ingest.Input) (*aggrega
 		hashes <- hashed{h, err}
 	}()
 	rollup, stats, err := scan(ctx, inputs, j.ingestOptions(), j.matcher)
-	agg := &aggregated{rollup: rollup, stats: stats}
+	agg := &aggregated{rollup: rollup.Snapshot(), stats: stats}
 	if err != nil {
 		cancelHash()
 		<-hashes // no goroutine outlives a failed build

@@ -25,7 +25,7 @@ const (
 // view is what building the site's model needs.
 type view struct {
 	cat       *rules.Catalog
-	r         *aggregate.Rollup
+	r         *aggregate.Snapshot
 	stats     *ingest.Stats
 	inputs    []InputHash
 	title     string

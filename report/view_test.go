@@ -82,7 +82,7 @@ func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
 		r.Add(&v, &res)
 	}
 	first, last, _ := r.Span()
-	v := &view{cat: cat, r: r, stats: &ingest.Stats{Rows: int64(len(lines))}, coverage: period{from: first, to: last}, asOf: day(asOf),
+	v := &view{cat: cat, r: r.Snapshot(), stats: &ingest.Stats{Rows: int64(len(lines))}, coverage: period{from: first, to: last}, asOf: day(asOf),
 		hostSource: hostClassifier(m)}
 	v.cur, v.prev = periods("7d", v.asOf)
 	return siteModel(v)

@@ -24,9 +24,7 @@ package aggregate
 
 import (
 	"cmp"
-	"fmt"
 	"hash/maphash"
-	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -747,71 +745,6 @@ func referrerExample(ref string) string {
 		ref = ref[:i]
 	}
 	return ref
-}
-
-// Merge adds o's days to r. A day may be in one of them only: days are
-// capped on their own, so two halves of one day do not add up to the day.
-// Both must bucket days in the same zone.
-func (r *Rollup) Merge(o *Rollup) error {
-	days := o.Days()
-	for _, day := range days {
-		if _, ok := r.days[day]; ok {
-			return fmt.Errorf("day %s is in both", day)
-		}
-	}
-	r.flushSiteHost()
-	o.flushSiteHost()
-	for _, day := range days {
-		ot := o.days[day]
-		t := newDayTable()
-		r.days[day] = t
-		remap := func(s sourceRef) sourceRef { return sourceRef{r.intern(o.strs[s.name]), s.known} }
-		for k, n := range ot.core {
-			src, med, ev, flags := k.unpack()
-			t.core[packCore(remap(src), med, ev, flags)] = n
-		}
-		for i, j := range ot.detail {
-			c := o.cellKeys[i]
-			var nc cell
-			nc.key(remap(c.sourceRef()), Dim(c.dim>>1), r.intern(o.strs[c.value]))
-			t.detail[r.cellIndex(nc)] = uint32(len(t.counts))
-			t.counts = append(t.counts, ot.counts[j])
-		}
-		for sd, n := range ot.kept {
-			t.kept[sourceDim{remap(sd.source), sd.dim}] = n
-		}
-		for sd, n := range ot.dropped {
-			t.dropped[sourceDim{remap(sd.source), sd.dim}] = n
-		}
-		for src, ex := range ot.examples {
-			nex := make([]uint32, len(ex))
-			for k, i := range ex {
-				c := o.cellKeys[i]
-				var nc cell
-				nc.key(remap(c.sourceRef()), DimReferrer, r.intern(o.strs[c.value]))
-				nex[k] = r.cellIndex(nc)
-			}
-			t.examples[remap(src)] = nex
-		}
-		for id := range ot.unknown {
-			t.unknown[r.intern(o.strs[id])] = struct{}{}
-		}
-		t.otherSources = ot.otherSources
-		maps.Copy(t.siteHosts, ot.siteHosts)
-		t.first, t.last, t.visits = ot.first, ot.last, ot.visits
-	}
-	if o.any {
-		if !r.any || o.minTime < r.minTime {
-			r.minTime = o.minTime
-		}
-		if !r.any || o.maxTime > r.maxTime {
-			r.maxTime = o.maxTime
-		}
-		r.any = true
-	}
-	r.visits += o.visits
-	r.last = nil
-	return nil
 }
 
 // Days returns the days with visits, sorted.

@@ -121,49 +121,6 @@ func TestRollupCopies(t *testing.T) {
 	}
 }
 
-// Merging rollups of different days equals adding everything to one,
-// details included; a day in both is an error, not a double count.
-func TestRollupMerge(t *testing.T) {
-	visits := []struct {
-		v   *ingest.Visit
-		res *rules.Result
-	}{
-		{visit("2026-11-20T10:00:00Z", "https://shop.example.com/a", "https://www.google.de/", 3), google},
-		{visit("2026-11-21T10:00:00Z", "https://shop.example.com/b", "", 2), fbPaid},
-		{visit("2026-11-21T11:00:00Z", "https://shop.example.com/c", "", 1), direct},
-		{visit("2026-11-22T11:00:00Z", "https://shop.example.com/a", "https://blog.example/x", 5), unknown},
-		{visit("2026-11-23T11:00:00Z", "https://shop.example.com/d", "https://www.google.de/", 1), google},
-	}
-	all, a, b := New(time.UTC), New(time.UTC), New(time.UTC)
-	for _, x := range visits {
-		all.Add(x.v, x.res)
-		if DayOf(x.v.Time, time.UTC)%2 == 0 {
-			a.Add(x.v, x.res)
-		} else {
-			b.Add(x.v, x.res)
-		}
-	}
-	if err := a.Merge(b); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(a.Groups(), all.Groups()) || !reflect.DeepEqual(a.Details(), all.Details()) || a.Visits() != all.Visits() {
-		t.Errorf("merged rollup differs")
-	}
-	af, al, _ := a.Span()
-	f, l, _ := all.Span()
-	if af != f || al != l {
-		t.Errorf("merged span %s..%s, want %s..%s", af, al, f, l)
-	}
-	again := New(time.UTC)
-	again.Add(visits[1].v, visits[1].res)
-	if err := a.Merge(again); err == nil || !strings.Contains(err.Error(), "2026-11-21") {
-		t.Errorf("merging a day twice: err = %v, want one naming 2026-11-21", err)
-	}
-	if a.Visits() != all.Visits() {
-		t.Errorf("a failed merge changed the visits: %d, want %d", a.Visits(), all.Visits())
-	}
-}
-
 // Breakdowns are capped day by day: a flood on one day does not take the
 // room of the next.
 func TestLimitsPerDay(t *testing.T) {

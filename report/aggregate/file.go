@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -44,28 +43,39 @@ const (
 	KindOverflow = "overflow"  // visits of unknown sources beyond MaxUnknownSources
 )
 
-// DayRows returns the rows of day, in a fixed order: core groups, then
-// breakdowns, site hosts, the span and the overflow.
+// DayRows returns the rows of day, in a fixed order: core groups and
+// breakdowns in the order of Groups and Details (so that reading them
+// back needs no sorting), then the other rows, site hosts, the span and
+// the overflow.
 func (r *Rollup) DayRows(day Day) []Row {
 	r.flushSiteHost()
 	t := r.days[day]
 	if t == nil {
 		return nil
 	}
-	var rows []Row
+	groups := make([]Group, 0, len(t.core))
 	for k, n := range t.core {
 		src, med, ev, flags := k.unpack()
-		rows = append(rows, Row{Kind: KindVisits, Day: int32(day), Source: r.strs[src.name], Known: src.known,
-			Medium: mediums[med], Evidence: ev.String(), NoReferrer: flags&flagNoReferrer != 0,
-			Tagged: flags&flagTagged != 0, Visits: n})
+		groups = append(groups, Group{Key{day, Source{r.strs[src.name], src.known}, mediums[med], ev,
+			flags&flagNoReferrer != 0, flags&flagTagged != 0}, n})
 	}
-	slices.SortFunc(rows, compareRows)
-	core := len(rows)
+	slices.SortFunc(groups, func(a, b Group) int { return compareGroups(&a, &b) })
+	details := make([]Detail, 0, len(t.detail))
 	for i, j := range t.detail {
 		c := r.cellKeys[i]
-		rows = append(rows, Row{Kind: Dim(c.dim >> 1).String(), Day: int32(day), Source: r.strs[c.source],
-			Known: c.dim&1 != 0, Value: r.strs[c.value], Visits: t.counts[j]})
+		details = append(details, Detail{DetailKey{day, Source{r.strs[c.source], c.dim&1 != 0}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[j]})
 	}
+	slices.SortFunc(details, func(a, b Detail) int { return compareDetails(&a, &b) })
+	rows := make([]Row, 0, len(groups)+len(details)+len(t.dropped)+len(t.siteHosts)+2)
+	for _, g := range groups {
+		rows = append(rows, Row{Kind: KindVisits, Day: int32(day), Source: g.Source.Name, Known: g.Source.Known,
+			Medium: g.Medium, Evidence: g.Evidence.String(), NoReferrer: g.NoReferrer, Tagged: g.Tagged, Visits: g.Visits})
+	}
+	for _, d := range details {
+		rows = append(rows, Row{Kind: d.Dim.String(), Day: int32(day), Source: d.Source.Name, Known: d.Source.Known,
+			Value: d.Value, Visits: d.Visits})
+	}
+	rest := len(rows)
 	for sd, n := range t.dropped {
 		rows = append(rows, Row{Kind: sd.dim.String(), Day: int32(day), Source: r.strs[sd.source.name],
 			Known: sd.source.known, Other: true, Visits: n})
@@ -73,7 +83,7 @@ func (r *Rollup) DayRows(day Day) []Row {
 	for h, n := range t.siteHosts {
 		rows = append(rows, Row{Kind: KindSiteHost, Day: int32(day), Value: h, Visits: n})
 	}
-	slices.SortFunc(rows[core:], compareRows)
+	slices.SortFunc(rows[rest:], compareRows)
 	rows = append(rows, Row{Kind: KindSpan, Day: int32(day), FirstVisit: t.first, LastVisit: t.last})
 	if t.otherSources > 0 {
 		rows = append(rows, Row{Kind: KindOverflow, Day: int32(day), Visits: t.otherSources})
@@ -120,50 +130,6 @@ func (r *Rollup) WriteDay(w io.Writer, day Day) error {
 		return err
 	}
 	return pw.Close()
-}
-
-// ReadFiles adds the rows of rollup files to r, in order. Rows with the
-// same key are summed: a rollup exported by a SQL engine may split a day
-// over files. Each file is checked row by row first; an error names the
-// file and the row, and adds nothing of that file. Files are decoded on
-// other goroutines, a few ahead of the one being added.
-func (r *Rollup) ReadFiles(paths []string) error {
-	type decoded struct {
-		rows []Row
-		err  error
-	}
-	ahead := max(runtime.GOMAXPROCS(0), 2)
-	results := make([]chan decoded, len(paths))
-	for i := range results {
-		results[i] = make(chan decoded, 1)
-	}
-	sem := make(chan struct{}, ahead)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for i, p := range paths {
-			select {
-			case sem <- struct{}{}:
-			case <-done:
-				return
-			}
-			go func() {
-				rows, err := readFile(p)
-				results[i] <- decoded{rows, err}
-			}()
-		}
-	}()
-	for i, p := range paths {
-		d := <-results[i]
-		<-sem
-		if d.err != nil {
-			return fmt.Errorf("%s: %w", p, d.err)
-		}
-		if err := r.AddRows(d.rows); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-	}
-	return nil
 }
 
 func readFile(path string) ([]Row, error) {
@@ -328,92 +294,6 @@ var dimByName = func() map[string]Dim {
 	}
 	return m
 }()
-
-// AddRows adds rows of rollup files to r, summing rows with the same key.
-// A bad row is an error naming its place among rows, and nothing of rows
-// is added.
-func (r *Rollup) AddRows(rows []Row) error {
-	for i := range rows {
-		if err := checkRow(&rows[i]); err != nil {
-			return fmt.Errorf("row %d: %w", i+1, err)
-		}
-	}
-	r.flushSiteHost()
-	r.last = nil
-	for i := range rows {
-		row := &rows[i]
-		day := Day(row.Day)
-		t := r.days[day]
-		if t == nil {
-			t = newDayTable()
-			r.days[day] = t
-		}
-		src := sourceRef{known: row.Known}
-		if row.Source != "" || row.Kind == KindVisits {
-			src.name = r.intern(row.Source)
-		}
-		switch row.Kind {
-		case KindVisits:
-			t.core[packCore(src, mediumIndex[row.Medium], evidenceByName[row.Evidence], boolFlag(row.NoReferrer, flagNoReferrer)|boolFlag(row.Tagged, flagTagged))] += row.Visits
-			t.visits += row.Visits
-			r.visits += row.Visits
-			if !src.known {
-				t.unknown[src.name] = struct{}{}
-			}
-		case KindSiteHost:
-			t.siteHosts[row.Value] += row.Visits
-		case KindSpan:
-			if row.FirstVisit != 0 || row.LastVisit != 0 {
-				r.span(t, row.FirstVisit, row.LastVisit)
-			}
-		case KindOverflow:
-			t.otherSources += row.Visits
-		default:
-			dim := dimByName[row.Kind]
-			sd := sourceDim{src, dim}
-			if row.Other {
-				t.dropped[sd] += row.Visits
-				continue
-			}
-			var c cell
-			c.key(src, dim, r.intern(row.Value))
-			ci := r.cellIndex(c)
-			if j, ok := t.detail[ci]; ok {
-				t.counts[j] += row.Visits
-				continue
-			}
-			t.admit(ci, sd, row.Visits)
-			if dim == DimReferrer {
-				t.examples[src] = append(t.examples[src], ci)
-			}
-		}
-	}
-	return nil
-}
-
-// span widens t's and r's time range to take in first..last.
-func (r *Rollup) span(t *dayTable, first, last int64) {
-	if t.first == 0 && t.last == 0 || first < t.first {
-		t.first = first
-	}
-	if last > t.last {
-		t.last = last
-	}
-	if !r.any || first < r.minTime {
-		r.minTime = first
-	}
-	if !r.any || last > r.maxTime {
-		r.maxTime = last
-	}
-	r.any = true
-}
-
-func boolFlag(b bool, f uint8) uint8 {
-	if b {
-		return f
-	}
-	return 0
-}
 
 // The days a rollup file may hold: 1900 to 2200, far beyond any export,
 // so that a corrupt day cannot make a report of a million empty days.

@@ -3,6 +3,9 @@ package aggregate
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"reflect"
 	"strings"
 	"testing"
@@ -40,50 +43,60 @@ func busyRollup() *Rollup {
 // writing it again gives the same bytes.
 func TestFileRoundTrip(t *testing.T) {
 	r := busyRollup()
-	back := New(time.UTC)
-	var files [][]byte
+	dir := t.TempDir()
+	var paths []string
 	for _, day := range r.Days() {
 		var buf bytes.Buffer
 		if err := r.WriteDay(&buf, day); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, buf.Bytes())
-		rows, err := readRows(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
+		p := filepath.Join(dir, day.String()+".parquet")
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := back.AddRows(rows); err != nil {
-			t.Fatal(err)
-		}
+		paths = append(paths, p)
 	}
-	if len(files) != 3 {
-		t.Fatalf("%d day files, want 3", len(files))
+	if len(paths) != 3 {
+		t.Fatalf("%d day files, want 3", len(paths))
 	}
-	if !reflect.DeepEqual(back.Groups(), r.Groups()) {
+	want := r.Snapshot()
+	back, err := ReadSnapshot([][]string{paths}, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Groups(), want.Groups()) {
 		t.Error("groups differ after a round trip")
 	}
-	if !reflect.DeepEqual(back.Details(), r.Details()) {
+	if !reflect.DeepEqual(back.Details(), want.Details()) {
 		t.Error("details differ after a round trip")
 	}
-	d1, o1 := r.Dropped()
+	d1, o1 := want.Dropped()
 	d2, o2 := back.Dropped()
 	if !reflect.DeepEqual(d1, d2) || o1 != o2 || o1 == 0 || len(d1) == 0 {
 		t.Errorf("dropped: %v %d, read back %v %d", d1, o1, d2, o2)
 	}
-	a1, b1, _ := r.TimeRange()
+	a1, b1, _ := want.TimeRange()
 	a2, b2, _ := back.TimeRange()
-	if a1 != a2 || b1 != b2 || r.Visits() != back.Visits() || r.SiteHost() != back.SiteHost() {
+	if a1 != a2 || b1 != b2 || want.Visits() != back.Visits() || want.SiteHost() != back.SiteHost() {
 		t.Errorf("range %d..%d visits %d host %s; read back %d..%d %d %s",
-			a1, b1, r.Visits(), r.SiteHost(), a2, b2, back.Visits(), back.SiteHost())
+			a1, b1, want.Visits(), want.SiteHost(), a2, b2, back.Visits(), back.SiteHost())
 	}
-	for i, day := range back.Days() {
-		var buf bytes.Buffer
-		if err := back.WriteDay(&buf, day); err != nil {
+	// The same days read in another order, or as two sets of days, read
+	// the same.
+	rev := slices.Clone(paths)
+	slices.Reverse(rev)
+	for _, sets := range [][][]string{{rev}, {paths[2:], paths[:2]}} {
+		s, err := ReadSnapshot(sets, time.UTC)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(buf.Bytes(), files[i]) {
-			t.Errorf("day %s: rewritten file differs", day)
+		if !reflect.DeepEqual(s, back) {
+			t.Errorf("%v read differently", sets)
 		}
+	}
+	// A day in two sets is an error.
+	if _, err := ReadSnapshot([][]string{paths, paths[1:2]}, time.UTC); err == nil || !strings.Contains(err.Error(), "is also in") {
+		t.Errorf("a day twice: err = %v", err)
 	}
 }
 
@@ -131,13 +144,17 @@ func TestReadOptionalAndBad(t *testing.T) {
 	}
 	land := optionalRow{Kind: ptr("landing_page"), Day: ptr(day), Source: ptr("google"), Known: ptr(true), Value: ptr("/a"), Visits: ptr(int64(4))}
 	span := optionalRow{Kind: ptr(KindSpan), Day: ptr(day), FirstVisit: ptr(int64(day)*86400 + 10), LastVisit: ptr(int64(day)*86400 + 500)}
-	data := writeOptional(t, []optionalRow{core(3), land, core(2), land, span})
-	rows, err := readRows(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	file := func(name string, rows ...optionalRow) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, writeOptional(t, rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	r := New(time.UTC)
-	if err := r.AddRows(rows); err != nil {
+	// One day in two files of one set, as a SQL engine writes it.
+	r, err := ReadSnapshot([][]string{{file("a.parquet", core(3), land, span), file("b.parquet", core(2), land)}}, time.UTC)
+	if err != nil {
 		t.Fatal(err)
 	}
 	g := r.Groups()
@@ -158,19 +175,14 @@ func TestReadOptionalAndBad(t *testing.T) {
 		{func() optionalRow { r := core(1); r.Day = ptr(int32(200000)); return r }(), "row 2: day: 200000 is not between 1900 and 2200"},
 		{optionalRow{Kind: ptr("host"), Day: ptr(day), Value: ptr("x")}, "row 2: source: empty"},
 	} {
-		data := writeOptional(t, []optionalRow{core(1), tc.row})
-		rows, err := readRows(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
+		p := file("bad.parquet", core(1), tc.row, span)
+		_, err := ReadSnapshot([][]string{{p}}, time.UTC)
+		if err == nil || err.Error() != p+": "+tc.want {
+			t.Errorf("err = %v, want %s: %s", err, p, tc.want)
 		}
-		r := New(time.UTC)
-		err = r.AddRows(rows)
-		if err == nil || err.Error() != tc.want {
-			t.Errorf("err = %v, want %s", err, tc.want)
-		}
-		if r.Visits() != 0 {
-			t.Errorf("%s: a bad file added %d visits", tc.want, r.Visits())
-		}
+	}
+	if _, err := ReadSnapshot([][]string{{file("nospan.parquet", core(1))}}, time.UTC); err == nil || !strings.Contains(err.Error(), "no span row") {
+		t.Errorf("no span: err = %v", err)
 	}
 	if _, err := readRows(strings.NewReader("PAR1 not really"), 15); err == nil {
 		t.Error("garbage read without error")

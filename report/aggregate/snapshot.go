@@ -1,0 +1,300 @@
+package aggregate
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Snapshot is a rollup's tables as a report reads them: sorted, done
+// adding. It is made from a Rollup, or read from rollup files, which hold
+// a day's groups in this order, so that reading them needs neither maps
+// nor sorting.
+type Snapshot struct {
+	loc              *time.Location
+	groups           []Group
+	details          []Detail
+	dropped          []Dropped
+	otherSources     int64
+	siteHost         string
+	visits           int64
+	minTime, maxTime int64
+	any              bool
+}
+
+// Snapshot returns r's tables.
+func (r *Rollup) Snapshot() *Snapshot {
+	s := &Snapshot{loc: r.loc, groups: r.Groups(), details: r.Details(), siteHost: r.SiteHost(),
+		visits: r.visits, minTime: r.minTime, maxTime: r.maxTime, any: r.any}
+	s.dropped, s.otherSources = r.Dropped()
+	return s
+}
+
+// Location returns the zone days are bucketed in.
+func (s *Snapshot) Location() *time.Location { return s.loc }
+
+// Groups returns every core group, sorted by key.
+func (s *Snapshot) Groups() []Group { return s.groups }
+
+// Details returns every detail group, sorted by key.
+func (s *Snapshot) Details() []Detail { return s.details }
+
+// Dropped is Rollup.Dropped.
+func (s *Snapshot) Dropped() ([]Dropped, int64) { return s.dropped, s.otherSources }
+
+// SiteHost is Rollup.SiteHost.
+func (s *Snapshot) SiteHost() string { return s.siteHost }
+
+// Visits returns the total of all visits.
+func (s *Snapshot) Visits() int64 { return s.visits }
+
+// TimeRange is Rollup.TimeRange.
+func (s *Snapshot) TimeRange() (min, max int64, ok bool) { return s.minTime, s.maxTime, s.any }
+
+// Span is Rollup.Span.
+func (s *Snapshot) Span() (first, last Day, ok bool) {
+	if !s.any {
+		return 0, 0, false
+	}
+	return DayOf(s.minTime, s.loc), DayOf(s.maxTime, s.loc), true
+}
+
+func compareSource(a, b Source) int {
+	return cmp.Or(strings.Compare(a.Name, b.Name), compareBool(a.Known, b.Known))
+}
+
+func compareGroups(a, b *Group) int {
+	return cmp.Or(cmp.Compare(a.Day, b.Day), compareSource(a.Source, b.Source), strings.Compare(a.Medium, b.Medium),
+		cmp.Compare(a.Evidence, b.Evidence), compareBool(a.NoReferrer, b.NoReferrer), compareBool(a.Tagged, b.Tagged))
+}
+
+func compareDetails(a, b *Detail) int {
+	return cmp.Or(cmp.Compare(a.Day, b.Day), compareSource(a.Source, b.Source), cmp.Compare(a.Dim, b.Dim),
+		strings.Compare(a.Value, b.Value))
+}
+
+// filePart is what one rollup file holds, in a Snapshot's terms.
+type filePart struct {
+	groups    []Group
+	details   []Detail
+	dropped   map[Dropped]int64 // by Source and Dim; Visits is 0
+	siteHosts map[string]int64
+	spans     map[Day][2]int64
+	overflow  int64
+}
+
+// part turns checked rows into a filePart.
+func part(rows []Row) *filePart {
+	p := &filePart{dropped: map[Dropped]int64{}, siteHosts: map[string]int64{}, spans: map[Day][2]int64{}}
+	for i := range rows {
+		row := &rows[i]
+		day := Day(row.Day)
+		src := Source{row.Source, row.Known}
+		switch row.Kind {
+		case KindVisits:
+			p.groups = append(p.groups, Group{Key{day, src, row.Medium, evidenceByName[row.Evidence], row.NoReferrer, row.Tagged}, row.Visits})
+		case KindSiteHost:
+			p.siteHosts[row.Value] += row.Visits
+		case KindSpan:
+			if sp, ok := p.spans[day]; ok {
+				p.spans[day] = [2]int64{min(sp[0], row.FirstVisit), max(sp[1], row.LastVisit)}
+			} else {
+				p.spans[day] = [2]int64{row.FirstVisit, row.LastVisit}
+			}
+		case KindOverflow:
+			p.overflow += row.Visits
+		default:
+			dim := dimByName[row.Kind]
+			if row.Other {
+				p.dropped[Dropped{Source: src, Dim: dim}] += row.Visits
+				continue
+			}
+			p.details = append(p.details, Detail{DetailKey{day, src, dim, row.Value}, row.Visits})
+		}
+	}
+	return p
+}
+
+// sortSum sorts s by cmp and sums the visits of equal keys, in place.
+func sortSum[T any](s []T, compare func(a, b *T) int, add func(to, from *T)) []T {
+	sorted := true
+	for i := 1; i < len(s); i++ {
+		if compare(&s[i-1], &s[i]) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return s
+	}
+	slices.SortStableFunc(s, func(a, b T) int { return compare(&a, &b) })
+	out := s[:0]
+	for i := range s {
+		if len(out) > 0 && compare(&out[len(out)-1], &s[i]) == 0 {
+			add(&out[len(out)-1], &s[i])
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return out
+}
+
+func addGroup(to, from *Group)   { to.Visits += from.Visits }
+func addDetail(to, from *Detail) { to.Visits += from.Visits }
+
+// ReadSnapshot reads sets of rollup files into a Snapshot whose days are
+// in loc. Within a set, rows with the same key are summed: a SQL engine's
+// export may spread a day over files. A day in two sets is an error: a
+// set is a rollup made on its own, and two of one day would count its
+// visits twice. Each file is checked row by row; an error names the file
+// and the row. Files are decoded on several goroutines at once.
+func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
+	var paths []string
+	var setOf []int
+	for i, set := range sets {
+		paths = append(paths, set...)
+		for range set {
+			setOf = append(setOf, i)
+		}
+	}
+	type decoded struct {
+		p   *filePart
+		err error
+	}
+	results := make([]chan decoded, len(paths))
+	for i := range results {
+		results[i] = make(chan decoded, 1)
+	}
+	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 2))
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for i, path := range paths {
+			select {
+			case sem <- struct{}{}:
+			case <-done:
+				return
+			}
+			go func() {
+				rows, err := readFile(path)
+				for i := range rows {
+					if err != nil {
+						break
+					}
+					if e := checkRow(&rows[i]); e != nil {
+						err = fmt.Errorf("row %d: %w", i+1, e)
+					}
+				}
+				var p *filePart
+				if err == nil {
+					p = part(rows)
+					p.groups = sortSum(p.groups, compareGroups, addGroup)
+					p.details = sortSum(p.details, compareDetails, addDetail)
+				}
+				results[i] <- decoded{p, err}
+			}()
+		}
+	}()
+
+	s := &Snapshot{loc: loc}
+	strs := map[string]string{} // one copy of each value, across days
+	intern := func(x string) string {
+		if y, ok := strs[x]; ok {
+			return y
+		}
+		strs[x] = x
+		return x
+	}
+	dropped := map[Dropped]int64{}
+	siteHosts := map[string]int64{}
+	spans := map[Day][2]int64{}
+	owner := map[Day]int{} // the set a day is in
+	sorted := true
+	for i, path := range paths {
+		d := <-results[i]
+		<-sem
+		if d.err != nil {
+			return nil, fmt.Errorf("%s: %w", path, d.err)
+		}
+		p := d.p
+		if len(p.groups) > 0 && len(s.groups) > 0 && compareGroups(&s.groups[len(s.groups)-1], &p.groups[0]) >= 0 ||
+			len(p.details) > 0 && len(s.details) > 0 && compareDetails(&s.details[len(s.details)-1], &p.details[0]) >= 0 {
+			sorted = false
+		}
+		for _, g := range p.groups {
+			g.Source.Name = intern(g.Source.Name)
+			s.groups = append(s.groups, g)
+		}
+		for _, dt := range p.details {
+			dt.Source.Name, dt.Value = intern(dt.Source.Name), intern(dt.Value)
+			s.details = append(s.details, dt)
+		}
+		for k, n := range p.dropped {
+			dropped[k] += n
+		}
+		for h, n := range p.siteHosts {
+			siteHosts[h] += n
+		}
+		for day, sp := range p.spans {
+			if o, ok := owner[day]; ok && o != setOf[i] {
+				return nil, fmt.Errorf("%s: day %s is also in %s", path, day, sets[o][0])
+			}
+			owner[day] = setOf[i]
+			if old, ok := spans[day]; ok {
+				sp = [2]int64{min(old[0], sp[0]), max(old[1], sp[1])}
+			}
+			spans[day] = sp
+		}
+		s.otherSources += p.overflow
+	}
+	if !sorted {
+		s.groups = sortSum(s.groups, compareGroups, addGroup)
+		s.details = sortSum(s.details, compareDetails, addDetail)
+	}
+	if err := s.finish(dropped, siteHosts, spans); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// finish sets what is summed over the groups: visits, the time range, the
+// dropped breakdowns and the site host. Every day with visits must have
+// its span.
+func (s *Snapshot) finish(dropped map[Dropped]int64, siteHosts map[string]int64, spans map[Day][2]int64) error {
+	s.visits = 0
+	for _, g := range s.groups {
+		s.visits += g.Visits
+		if _, ok := spans[g.Day]; !ok {
+			return fmt.Errorf("day %s has visits but no span row", g.Day)
+		}
+	}
+	s.any = false
+	for _, sp := range spans {
+		if !s.any || sp[0] < s.minTime {
+			s.minTime = sp[0]
+		}
+		if !s.any || sp[1] > s.maxTime {
+			s.maxTime = sp[1]
+		}
+		s.any = true
+	}
+	s.dropped = s.dropped[:0]
+	for k, n := range dropped {
+		k.Visits = n
+		s.dropped = append(s.dropped, k)
+	}
+	slices.SortFunc(s.dropped, func(a, b Dropped) int {
+		return cmp.Or(compareSource(a.Source, b.Source), cmp.Compare(a.Dim, b.Dim))
+	})
+	s.siteHost = ""
+	var best int64
+	for h, n := range siteHosts {
+		if n > best || n == best && h < s.siteHost {
+			s.siteHost, best = h, n
+		}
+	}
+	return nil
+}
