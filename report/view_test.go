@@ -276,3 +276,52 @@ func TestWilson(t *testing.T) {
 		t.Errorf("wilson(0, 10) = %.4f, %.4f", lo, hi)
 	}
 }
+
+func TestPartialCampaigns(t *testing.T) {
+	s := testSite(t, "2026-11-24",
+		// a campaign tagged in full on some links, without utm_medium on one
+		"2026-11-20 - https://shop.example.com/p?utm_source=aliexpress&utm_medium=marketplace&utm_campaign=Store_Page",
+		"2026-11-20 - https://shop.example.com/p?utm_source=aliexpress&utm_medium=marketplace&utm_campaign=store_page",
+		"2026-11-21 - https://shop.example.com/p?utm_source=AliExpress&utm_campaign=store_page",
+		// tagged without a campaign
+		"2026-11-21 - https://shop.example.com/p?utm_source=facebook&utm_medium=paid_social",
+		// a campaign without utm_source: direct, twice
+		"2026-11-22 - https://shop.example.com/p?utm_medium=email&utm_campaign=digest",
+		"2026-11-22 - https://shop.example.com/p?utm_medium=email&utm_campaign=digest",
+		// tags on a link within the site
+		"2026-11-22 https://shop.example.com/ https://shop.example.com/p?utm_campaign=banner",
+		// tagged in full: nothing to say
+		"2026-11-23 - https://shop.example.com/p?utm_source=google&utm_medium=cpc&utm_campaign=brand",
+		// before the period: left out
+		"2026-11-10 - https://shop.example.com/p?utm_source=google&utm_campaign=brand",
+	)
+	got := s.Hygiene.Campaigns
+	if len(got) != 4 {
+		t.Fatalf("campaigns: %+v", got)
+	}
+	// Most visits without all three tags first, then most visits.
+	d, ali, fb, in := got[0], got[1], got[2], got[3]
+	if d.Source.Text != "Direct" || d.Source.Href != "" || d.Campaign != "digest" || d.Partial != 2 ||
+		!strings.Contains(d.Advice, "add a utm_source") || !strings.Contains(d.Advice, "“digest”") {
+		t.Errorf("direct: %+v", d)
+	}
+	if ali.Source.Href != "sources/aliexpress.html" || ali.Campaign != "store_page" || ali.Visits != 3 || ali.Partial != 1 ||
+		len(ali.Sets) != 2 || ali.Sets[0] != (render.TagSet{Tags: "all three tags", Visits: 2}) || ali.Sets[1] != (render.TagSet{Tags: "without utm_medium", Visits: 1}) ||
+		!strings.Contains(ali.Advice, "add utm_medium=marketplace (the medium most tagged visits from AliExpress carry) to the links of campaign “store_page”: some of its links already carry all three") {
+		t.Errorf("aliexpress: %+v", ali)
+	}
+	if fb.Source.Text != "Facebook" || fb.Campaign != "" || fb.Partial != 1 || !strings.Contains(fb.Advice, "utm_campaign") {
+		t.Errorf("facebook: %+v", fb)
+	}
+	if in.Source.Text != "Internal" || in.Campaign != "banner" || !strings.Contains(in.Advice, "Remove the tags from internal links") {
+		t.Errorf("internal: %+v", in)
+	}
+	for _, p := range s.Sources {
+		if p.ID == "aliexpress" && (len(p.HygieneCampaigns) != 1 || p.HygieneCampaigns[0].Campaign != "store_page") {
+			t.Errorf("AliExpress page campaigns: %+v", p.HygieneCampaigns)
+		}
+		if p.ID == "google" && len(p.HygieneCampaigns) != 0 {
+			t.Errorf("Google page campaigns: %+v", p.HygieneCampaigns)
+		}
+	}
+}
