@@ -332,14 +332,16 @@ type TagSet struct {
 type HiddenEstimate struct {
 	Low, Point, High int64
 	Measured         int64        // the source's measured visits in the period
-	Direct           int64        // direct visits on the pages the estimate uses
+	Reach            float64      // the share of its recognised visits that landed on the deep pages the fit uses
+	Direct           int64        // direct visits on those of the pages it links to
+	Deep             int64        // the part of Point that landed on them
 	Pages            []HiddenPage // the pages contributing most, most first
 }
 
 // HiddenPage is one landing page's part of an estimate.
 type HiddenPage struct {
-	Path             string // from visit data
-	Direct           int64  // direct visits that landed on it
-	Share            float64
-	Low, Point, High int64
+	Path   string  // from visit data
+	Direct int64   // direct visits that landed on it
+	Share  float64 // of them, the share put down to the source
+	Point  int64
 }
