@@ -23,7 +23,8 @@ import (
 // TestBrowser builds the sample site, serves it on 127.0.0.1 and loads
 // every page in headless Chromium over the DevTools protocol: no console
 // error, no failed request, every chart drawn, every nav link working.
-// It writes screenshots of the overview and of the AliExpress page to the
+// It writes screenshots of the overview, the hygiene page and the
+// AliExpress page, and of its estimate and hygiene sections, to the
 // folder in $REFREPORT_SCREENSHOTS (default: a folder under the system
 // temporary directory, named in the log).
 //
@@ -72,7 +73,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pages := []string{"index.html", "sources/aliexpress.html", "sources/google.html", "mediums/search.html", "unrecognised.html", "quality.html", "methodology.html"}
+	pages := []string{"index.html", "sources/aliexpress.html", "sources/google.html", "mediums/search.html", "unrecognised.html", "hygiene.html", "quality.html", "methodology.html"}
 	for _, page := range pages {
 		problems, err := b.load(ctx, base+page)
 		if err != nil {
@@ -93,10 +94,23 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("index.html has no chart")
 		}
 		switch page {
-		case "index.html", "sources/aliexpress.html":
-			name := strings.ReplaceAll(strings.TrimSuffix(page, ".html"), "/", "-") + ".png"
-			if err := b.screenshot(ctx, filepath.Join(shots, name)); err != nil {
+		case "index.html", "sources/aliexpress.html", "hygiene.html":
+			name := strings.ReplaceAll(strings.TrimSuffix(page, ".html"), "/", "-")
+			if err := b.screenshot(ctx, filepath.Join(shots, name+".png"), ""); err != nil {
 				t.Error(err)
+			}
+			if page != "sources/aliexpress.html" {
+				break
+			}
+			// The estimate and the hygiene sections on their own, to be
+			// read at full size.
+			for _, sec := range []struct{ sel, name string }{
+				{`aside.estimate`, "hidden"},
+				{`aside[aria-label="Tagging hygiene"]`, "hygiene"},
+			} {
+				if err := b.screenshot(ctx, filepath.Join(shots, name+"-"+sec.name+".png"), sec.sel); err != nil {
+					t.Errorf("%s: %s: %v", page, sec.sel, err)
+				}
 			}
 		}
 	}
@@ -374,9 +388,24 @@ func (b *browser) eval(ctx context.Context, expr string, out any) error {
 	return json.Unmarshal(res.Result.Value, out)
 }
 
-func (b *browser) screenshot(ctx context.Context, path string) error {
+// screenshot saves the page, or only the element sel selects, as a PNG.
+func (b *browser) screenshot(ctx context.Context, path, sel string) error {
+	params := map[string]any{"format": "png", "captureBeyondViewport": true}
+	if sel != "" {
+		var r struct{ X, Y, Width, Height float64 }
+		js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return null;
+			const r = e.getBoundingClientRect();
+			return {X: r.left + scrollX, Y: r.top + scrollY, Width: r.width, Height: r.height}; })()`, sel)
+		if err := b.eval(ctx, js, &r); err != nil {
+			return err
+		}
+		if r.Width == 0 || r.Height == 0 {
+			return fmt.Errorf("no element %s to photograph", sel)
+		}
+		params["clip"] = map[string]any{"x": r.X, "y": r.Y, "width": r.Width, "height": r.Height, "scale": 1}
+	}
 	var res struct{ Data string }
-	if err := b.call(ctx, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true}, &res); err != nil {
+	if err := b.call(ctx, "Page.captureScreenshot", params, &res); err != nil {
 		return err
 	}
 	png, err := base64.StdEncoding.DecodeString(res.Data)

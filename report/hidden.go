@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/webmasterid/refreport/report/aggregate"
@@ -12,116 +13,417 @@ import (
 // The estimate of visits a source sent that arrived as direct.
 //
 // App taps and redirects strip referrers, so some of a source's visits
-// arrive as direct. A direct visit that lands deep in the site, on a page
-// the source also sends recognised visits to, is likely such a lost
-// referral. For each such page the estimate takes the share of the page's
-// recognised visits that came from the source and applies it to the
-// page's direct visits; the range is that share's 95% Wilson interval,
-// applied the same way. Home pages, and pages whose visits are mostly from
-// search engines or from within the site, are left out: people reach them
-// on purpose, typed or bookmarked. The estimate assumes a deep page's lost
-// referrals come from its sources in the proportions its recognised visits
-// do; it is shown as an estimate, never added into measured figures.
+// arrive as direct. Each source sends its recognised visits to its own mix
+// of pages (a marketplace to the products it lists, a newsletter to the
+// collection on sale), and its lost referrals are taken to land on the
+// same mix, in the same proportions. The direct visits that land deep in
+// the site are modelled as such a mixture: page by page, a source
+// contributes its lost visits times the share of its recognised visits
+// that landed on the page. The lost visits of every source (sources
+// outside the catalog as one) are fitted at once, by maximum likelihood
+// (Poisson counts, fitted by expectation-maximisation), which shares each
+// page's direct visits out among the sources that link to it in
+// proportion to what each is estimated to lose there. A source's estimate
+// covers all its pages, the home page included, in proportion to its
+// recognised visits, whose mix is read from every day up to the period's
+// end. (Sharing each page's direct visits out by recognised visits alone,
+// as a first version did, gives the big sources that rarely lose a
+// referrer, search engines, most of the lost visits: on generated data
+// its range held the true count in a third of cases.)
+//
+// Home pages, and pages whose other visits are mostly from search engines
+// or from within the site, are left out of the fit: people reach them on
+// purpose, typed or bookmarked, and their direct visits say nothing of
+// lost referrals. So is a source with under hiddenMinReach of its
+// recognised visits on the pages left in. The range is the 2.5th to
+// 97.5th percentile of the fit over resampled counts (a parametric
+// bootstrap: the direct and the recognised visits of every page drawn
+// again as Poisson counts), widened by hiddenSlack for what resampling
+// cannot know, and upwards by the share of the source's visits likely to
+// land on pages it was never yet seen on (Good-Turing: the share of its
+// visits on pages seen once), whose lost visits the fit gives to others.
 const (
-	hiddenZ        = 1.96 // 95%
-	hiddenMaxOwned = 0.5  // pages with more search and internal visits than this share are left out
-	hiddenPages    = 10
+	hiddenMaxOwned  = 0.5 // pages with more search and internal visits than this share are left out
+	hiddenPages     = 10
+	hiddenMaxIter   = 2000
+	hiddenTol       = 1e-7 // the fit stops when no estimate moves by more than this share
+	hiddenBootstrap = 100  // resamples for the range
+	hiddenBootIter  = 200
+	hiddenSlack     = 0.15 // the range widened by this share of the estimate on each side
+	hiddenMinReach  = 0.25 // sources with less of their recognised visits on the fit's pages are not estimated
+	hiddenMaxUnseen = 0.5  // at most this share is taken as unseen
 )
 
-type pageCounts struct {
-	direct, internal, search, recognised int64
-	bySource                             map[string]int64 // catalog source id -> visits
+// otherSources is the part of the mixture for the sources outside the
+// catalog; no catalog id is empty.
+const otherSources = ""
+
+// hiddenFit is the mixture over the deep pages a period's estimate uses.
+type hiddenFit struct {
+	ids    []string     // catalog sources, sorted
+	pages  []hiddenPage // deep pages, sorted by path
+	totals []float64    // recognised visits per source on every page
+	unseen []float64    // per source, the share of its visits likely to land on pages it was never seen on
+}
+
+type hiddenPage struct {
+	path   string
+	direct float64
+	srcs   []int     // sources with recognised visits on the page
+	rec    []float64 // and their visits
 }
 
 // hiddenEstimates returns the estimate for every catalog source that sent
 // recognised visits to an eligible page in the period.
 func (v *view) hiddenEstimates() map[string]*render.HiddenEstimate {
-	pages := map[string]*pageCounts{}
-	get := func(path string) *pageCounts {
-		p := pages[path]
-		if p == nil {
-			p = &pageCounts{bySource: map[string]int64{}}
-			pages[path] = p
-		}
-		return p
+	f := v.hiddenFit()
+	if len(f.pages) == 0 {
+		return map[string]*render.HiddenEstimate{}
 	}
-	for _, d := range v.details {
-		if d.Dim != aggregate.DimLanding || !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
+	q, reach := f.shares(f.totals, nil)
+	h := f.em(q, reach, f.direct(), nil, hiddenMaxIter)
+
+	// The range: the fit over resampled counts, from a fixed seed, so
+	// that a build stays deterministic.
+	rng := splitmix(0x5eed)
+	boot := make([][]float64, len(f.ids))
+	d := make([]float64, len(f.pages))
+	rec := make([][]float64, len(f.pages))
+	for i := range f.pages {
+		rec[i] = make([]float64, len(f.pages[i].rec))
+	}
+	totals := make([]float64, len(f.totals))
+	for range hiddenBootstrap {
+		copy(totals, f.totals)
+		for i, p := range f.pages {
+			d[i] = poisson(&rng, p.direct)
+			for k, n := range p.rec {
+				rec[i][k] = poisson(&rng, n)
+				totals[p.srcs[k]] += rec[i][k] - n
+			}
+		}
+		bq, breach := f.shares(totals, rec)
+		bh := f.em(bq, breach, d, nil, hiddenBootIter)
+		for s, x := range bh {
+			boot[s] = append(boot[s], x)
+		}
+	}
+
+	out := map[string]*render.HiddenEstimate{}
+	for s, id := range f.ids {
+		if id == otherSources || reach[s] < hiddenMinReach {
+			// Too few of its visits land on deep pages: its lost visits
+			// cannot be told from typed ones.
 			continue
 		}
-		p := get(d.Value)
-		switch {
-		case !d.Source.Known && d.Source.Name == rules.MediumDirect:
-			p.direct += d.Visits
-		case !d.Source.Known && d.Source.Name == rules.MediumInternal:
-			p.internal += d.Visits
-		default:
-			p.recognised += d.Visits
-			if d.Source.Known {
-				p.bySource[d.Source.Name] += d.Visits
-				if src, ok := v.cat.Source(d.Source.Name); ok && src.Medium == rules.MediumSearch {
-					p.search += d.Visits
+		sort.Float64s(boot[s])
+		lo := boot[s][int(0.025*float64(len(boot[s])))]
+		hi := boot[s][int(math.Ceil(0.975*float64(len(boot[s]))))-1]
+		e := &render.HiddenEstimate{
+			Point: int64(math.Round(h[s])),
+			Low:   int64(math.Floor(math.Min(lo, h[s]) * (1 - hiddenSlack))),
+			High:  int64(math.Ceil(math.Max(hi, h[s]) * (1 + hiddenSlack) / (1 - f.unseen[s]))),
+			Reach: reach[s],
+		}
+		// Each page's direct visits put down to the source.
+		var deep float64
+		for i, p := range f.pages {
+			var lambda, own float64
+			for k, t := range p.srcs {
+				x := h[t] * q[i][k]
+				lambda += x
+				if t == s {
+					own = x
 				}
+			}
+			if own == 0 || p.direct == 0 {
+				continue
+			}
+			share := own / lambda
+			x := p.direct * share
+			e.Direct += int64(p.direct)
+			deep += x
+			if math.Round(x) > 0 {
+				e.Pages = append(e.Pages, render.HiddenPage{Path: p.path, Direct: int64(p.direct), Share: share, Point: int64(math.Round(x))})
+			}
+		}
+		e.Deep = int64(math.Round(deep))
+		sort.SliceStable(e.Pages, func(i, j int) bool {
+			a, b := e.Pages[i], e.Pages[j]
+			if a.Point != b.Point {
+				return a.Point > b.Point
+			}
+			return a.Path < b.Path
+		})
+		if len(e.Pages) > hiddenPages {
+			e.Pages = e.Pages[:hiddenPages]
+		}
+		out[id] = e
+	}
+	return out
+}
+
+// hiddenFit gathers the landing pages: the period's direct visits, and
+// the sources' mixes of pages from every day up to the period's end, for
+// a mix is a habit of the source, and a longer look sees more of it.
+func (v *view) hiddenFit() *hiddenFit {
+	inMix := func(d aggregate.Day) bool { return d <= v.cur.to }
+	isDirect := func(s aggregate.Source) bool { return !s.Known && s.Name == rules.MediumDirect }
+	// component names the part of the mixture a source's visits are in:
+	// its catalog id, or otherSources for every source outside the
+	// catalog, which may lose referrers too but cannot be named.
+	component := func(s aggregate.Source) (string, bool) {
+		switch {
+		case s.Known:
+			return s.Name, true
+		case s.Name == rules.MediumDirect || s.Name == rules.MediumInternal:
+			return "", false
+		}
+		return otherSources, true
+	}
+	type counts struct {
+		internal, search, all int64 // all: visits but direct ones
+		bySource              map[string]int64
+	}
+	pages := map[string]*counts{}
+	direct := map[string]int64{}
+	// A source's recognised visits: all of them, also those on pages its
+	// landing breakdown had no room for.
+	totals := map[string]int64{}
+	for _, g := range v.groups {
+		if c, ok := component(g.Source); ok && inMix(g.Day) {
+			totals[c] += g.Visits
+		}
+	}
+	perPage := map[string]map[string]int64{} // for the unseen share
+	for _, d := range v.details {
+		if d.Dim != aggregate.DimLanding || !inMix(d.Day) || d.Value == aggregate.OtherValue {
+			continue
+		}
+		if isDirect(d.Source) {
+			if v.cur.has(d.Day) {
+				direct[d.Value] += d.Visits
+			}
+			continue
+		}
+		p := pages[d.Value]
+		if p == nil {
+			p = &counts{bySource: map[string]int64{}}
+			pages[d.Value] = p
+		}
+		p.all += d.Visits
+		c, ok := component(d.Source)
+		if !ok {
+			p.internal += d.Visits
+			continue
+		}
+		p.bySource[c] += d.Visits
+		if perPage[c] == nil {
+			perPage[c] = map[string]int64{}
+		}
+		perPage[c][d.Value] += d.Visits
+		if src, ok := v.cat.Source(d.Source.Name); ok && d.Source.Known && src.Medium == rules.MediumSearch {
+			p.search += d.Visits
+		}
+	}
+	// When the direct visits' landing breakdown was full, only the pages
+	// it kept have all their direct visits counted; the others are left
+	// out of the fit.
+	var kept map[string]bool
+	if dropped, _ := v.r.Dropped(); slices.ContainsFunc(dropped, func(x aggregate.Dropped) bool {
+		return isDirect(x.Source) && x.Dim == aggregate.DimLanding
+	}) {
+		kept = map[string]bool{}
+		for _, d := range v.details {
+			if d.Dim == aggregate.DimLanding && isDirect(d.Source) {
+				kept[d.Value] = true
 			}
 		}
 	}
+
+	f := &hiddenFit{}
+	for id := range totals {
+		f.ids = append(f.ids, id)
+	}
+	sort.Strings(f.ids)
+	index := map[string]int{}
+	for i, id := range f.ids {
+		index[id] = i
+		f.totals = append(f.totals, float64(totals[id]))
+		// Good-Turing: the share of visits still to land on unseen pages
+		// is about the share of pages seen once.
+		var once, all int64
+		for _, n := range perPage[id] {
+			all += n
+			if n == 1 {
+				once++
+			}
+		}
+		u := 0.0
+		if all > 0 {
+			u = math.Min(hiddenMaxUnseen, float64(once)/float64(all))
+		}
+		f.unseen = append(f.unseen, u)
+	}
 	paths := make([]string, 0, len(pages))
 	for path, p := range pages {
-		total := p.direct + p.internal + p.recognised
-		if path == "/" || path == "" || p.direct == 0 || p.recognised == 0 ||
-			float64(p.search+p.internal) > hiddenMaxOwned*float64(total) {
+		if path == "/" || path == "" || len(p.bySource) == 0 || kept != nil && !kept[path] ||
+			float64(p.search+p.internal) > hiddenMaxOwned*float64(p.all) {
 			continue
 		}
 		paths = append(paths, path)
 	}
 	sort.Strings(paths)
-
-	out := map[string]*render.HiddenEstimate{}
 	for _, path := range paths {
 		p := pages[path]
+		hp := hiddenPage{path: path, direct: float64(direct[path])}
 		for id, n := range p.bySource {
-			share := float64(n) / float64(p.recognised)
-			lo, hi := wilson(n, p.recognised)
-			e := out[id]
-			if e == nil {
-				e = &render.HiddenEstimate{}
-				out[id] = e
-			}
-			hp := render.HiddenPage{
-				Path: path, Direct: p.direct, Share: share,
-				Low:   int64(math.Floor(lo * float64(p.direct))),
-				Point: int64(math.Round(share * float64(p.direct))),
-				High:  int64(math.Ceil(hi * float64(p.direct))),
-			}
-			e.Low += hp.Low
-			e.Point += hp.Point
-			e.High += hp.High
-			e.Direct += p.direct
-			e.Pages = append(e.Pages, hp)
+			hp.srcs = append(hp.srcs, index[id])
+			hp.rec = append(hp.rec, float64(n))
 		}
+		sort.Sort(bySrc(hp))
+		f.pages = append(f.pages, hp)
 	}
-	for _, e := range out {
-		sort.SliceStable(e.Pages, func(i, j int) bool {
-			if e.Pages[i].Point != e.Pages[j].Point {
-				return e.Pages[i].Point > e.Pages[j].Point
-			}
-			return e.Pages[i].Path < e.Pages[j].Path
-		})
-		if len(e.Pages) > hiddenPages {
-			e.Pages = e.Pages[:hiddenPages]
-		}
-	}
-	return out
+	return f
 }
 
-// wilson returns the 95% Wilson score interval of a share k/n.
-func wilson(k, n int64) (lo, hi float64) {
-	if n == 0 {
-		return 0, 0
+type bySrc hiddenPage
+
+func (p bySrc) Len() int           { return len(p.srcs) }
+func (p bySrc) Less(i, j int) bool { return p.srcs[i] < p.srcs[j] }
+func (p bySrc) Swap(i, j int) {
+	p.srcs[i], p.srcs[j] = p.srcs[j], p.srcs[i]
+	p.rec[i], p.rec[j] = p.rec[j], p.rec[i]
+}
+
+func (f *hiddenFit) direct() []float64 {
+	d := make([]float64, len(f.pages))
+	for i, p := range f.pages {
+		d[i] = p.direct
 	}
-	p, nf, z := float64(k)/float64(n), float64(n), hiddenZ
-	den := 1 + z*z/nf
-	mid := (p + z*z/(2*nf)) / den
-	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return math.Max(0, mid-half), math.Min(1, mid+half)
+	return d
+}
+
+// shares returns, page by page, each source's share of its recognised
+// visits that landed there (rec overrides the pages' own counts), and
+// each source's share over all the deep pages.
+func (f *hiddenFit) shares(totals []float64, rec [][]float64) (q [][]float64, reach []float64) {
+	q = make([][]float64, len(f.pages))
+	reach = make([]float64, len(f.ids))
+	for i, p := range f.pages {
+		r := p.rec
+		if rec != nil {
+			r = rec[i]
+		}
+		q[i] = make([]float64, len(r))
+		for k, n := range r {
+			if t := totals[p.srcs[k]]; t > 0 {
+				q[i][k] = n / t
+				reach[p.srcs[k]] += q[i][k]
+			}
+		}
+	}
+	return q, reach
+}
+
+// em fits every source's lost visits to the pages' direct visits d, from
+// start (nil: each page's direct visits shared out by recognised visits).
+func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []float64 {
+	h := make([]float64, len(f.ids))
+	if start != nil {
+		copy(h, start)
+	} else {
+		for i, p := range f.pages {
+			var all float64
+			for k := range p.srcs {
+				all += q[i][k] * f.totals[p.srcs[k]]
+			}
+			if all == 0 {
+				continue
+			}
+			for k, s := range p.srcs {
+				h[s] += d[i] * q[i][k] * f.totals[s] / all
+			}
+		}
+		for s := range h {
+			if reach[s] > 0 {
+				h[s] /= reach[s]
+			}
+		}
+	}
+	// A source with no deep page in a resample still starts from
+	// something, or it could never get back in.
+	for s := range h {
+		if reach[s] > 0 && h[s] == 0 && start != nil {
+			h[s] = 1e-3
+		}
+	}
+	next := make([]float64, len(h))
+	for range iters {
+		clear(next)
+		for i, p := range f.pages {
+			if d[i] == 0 {
+				continue
+			}
+			var lambda float64
+			for k, s := range p.srcs {
+				lambda += h[s] * q[i][k]
+			}
+			if lambda == 0 {
+				continue
+			}
+			for k, s := range p.srcs {
+				next[s] += d[i] * h[s] * q[i][k] / lambda
+			}
+		}
+		var moved float64
+		for s := range h {
+			x := 0.0
+			if reach[s] > 0 {
+				x = next[s] / reach[s]
+			}
+			moved = math.Max(moved, math.Abs(x-h[s])/math.Max(h[s], 1))
+			h[s] = x
+		}
+		if moved < hiddenTol {
+			break
+		}
+	}
+	return h
+}
+
+// splitmix is a small deterministic random source for the bootstrap.
+type splitmix uint64
+
+func (s *splitmix) next() uint64 {
+	*s += 0x9e3779b97f4a7c15
+	z := uint64(*s)
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// float returns a number in [0, 1).
+func (s *splitmix) float() float64 { return float64(s.next()>>11) / (1 << 53) }
+
+// poisson draws a Poisson count of mean m: by inversion for small means,
+// else from the normal approximation.
+func poisson(s *splitmix, m float64) float64 {
+	if m <= 0 {
+		return 0
+	}
+	if m > 30 {
+		// Box-Muller.
+		u1, u2 := s.float(), s.float()
+		z := math.Sqrt(-2*math.Log(1-u1)) * math.Cos(2*math.Pi*u2)
+		return math.Max(0, math.Round(m+z*math.Sqrt(m)))
+	}
+	l, k, p := math.Exp(-m), 0.0, 1.0
+	for {
+		p *= s.float()
+		if p <= l {
+			return k
+		}
+		k++
+	}
 }

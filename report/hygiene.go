@@ -12,8 +12,9 @@ import (
 
 // hygiene lists what to change in the links a site tags itself: spellings
 // of utm_source that only refreport folds together, utm_medium values no
-// report knows, and tagged links that travelled to another source.
-func (v *view) hygiene() render.HygienePage {
+// report knows, tagged links that travelled to another source, and
+// campaigns seen with only some of their tags (from partialCampaigns).
+func (v *view) hygiene(campaigns []render.HygieneCampaign) render.HygienePage {
 	type key struct {
 		source aggregate.Source
 		dim    aggregate.Dim
@@ -107,6 +108,14 @@ func (v *view) hygiene() render.HygienePage {
 				Advice: fmt.Sprintf("A link tagged for %s was followed from %s. If you placed it there, tag it utm_source=%s; if it was shared there, the tag is working as meant.", src.Text, otherName, v.recommendedSource(other.Source))})
 		}
 	}
+	p.Campaigns = campaigns
+	if len(campaigns) > topCampaigns {
+		p.Campaigns = campaigns[:topCampaigns:topCampaigns]
+		for _, c := range campaigns[topCampaigns:] {
+			p.CampaignsOther++
+			p.CampaignsOtherPartial += c.Partial
+		}
+	}
 	return p
 }
 
@@ -122,6 +131,191 @@ func sourceHygiene(p *render.HygienePage, id string) []render.HygieneRow {
 		}
 	}
 	return out
+}
+
+// Rows of partial campaigns shown on the hygiene page, and on a source page.
+const (
+	topCampaigns       = 30
+	topSourceCampaigns = 10
+)
+
+// sourceCampaigns picks a source's partial campaigns out of all of them.
+func sourceCampaigns(all []render.HygieneCampaign, id string) []render.HygieneCampaign {
+	var out []render.HygieneCampaign
+	href := "sources/" + id + ".html"
+	for _, c := range all {
+		if c.Source.Href == href && len(out) < topSourceCampaigns {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// tagMasks are the DimTags masks, all three tags first, then by how many
+// are missing.
+var tagMasks = []struct{ mask, label string }{
+	{"smc", "all three tags"},
+	{"sm-", "without utm_campaign"},
+	{"s-c", "without utm_medium"},
+	{"-mc", "without utm_source"},
+	{"s--", "utm_source only"},
+	{"-m-", "utm_medium only"},
+	{"--c", "utm_campaign only"},
+}
+
+// partialCampaigns lists the campaigns seen with only some of utm_source,
+// utm_medium and utm_campaign, by source, and each source's tagged visits
+// without a campaign: most visits without all three tags first.
+func (v *view) partialCampaigns() []render.HygieneCampaign {
+	type key struct {
+		source   aggregate.Source
+		campaign string
+	}
+	sets := map[key]map[string]int64{}
+	media := map[aggregate.Source]map[string]int64{} // utm_medium values in the vocabulary, by source
+	known := knownMediums(v.cat)
+	for _, d := range v.details {
+		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
+			continue
+		}
+		switch d.Dim {
+		case aggregate.DimTags:
+			mask, campaign, ok := strings.Cut(d.Value, ":")
+			if !ok || len(mask) != 3 {
+				continue
+			}
+			k := key{d.Source, campaign}
+			if sets[k] == nil {
+				sets[k] = map[string]int64{}
+			}
+			sets[k][mask] += d.Visits
+		case aggregate.DimUTMMedium:
+			if known(d.Value) {
+				if media[d.Source] == nil {
+					media[d.Source] = map[string]int64{}
+				}
+				media[d.Source][d.Value] += d.Visits
+			}
+		}
+	}
+	var out []render.HygieneCampaign
+	for k, m := range sets {
+		c := render.HygieneCampaign{Campaign: k.campaign}
+		missing := [3]bool{}
+		for _, tm := range tagMasks {
+			n := m[tm.mask]
+			if n == 0 {
+				continue
+			}
+			c.Visits += n
+			if tm.mask != "smc" {
+				c.Partial += n
+				for i := range missing {
+					missing[i] = missing[i] || tm.mask[i] == '-'
+				}
+			}
+			c.Sets = append(c.Sets, render.TagSet{Tags: tm.label, Visits: n})
+		}
+		if c.Partial == 0 {
+			continue
+		}
+		// Most visits first; tagMasks' order among equals.
+		sort.SliceStable(c.Sets, func(i, j int) bool { return c.Sets[i].Visits > c.Sets[j].Visits })
+		c.Source = render.Link{Text: k.source.Name}
+		if l := v.sourceLink(k.source); l != nil {
+			c.Source = *l
+		} else if name := v.medName[k.source.Name]; !k.source.Known && name != "" &&
+			(k.source.Name == rules.MediumDirect || k.source.Name == rules.MediumInternal) {
+			c.Source.Text = name
+		}
+		c.Advice = v.campaignAdvice(k.source, k.campaign, missing, m["smc"] > 0, mostCommon(media[k.source]))
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		switch {
+		case a.Partial != b.Partial:
+			return a.Partial > b.Partial
+		case a.Visits != b.Visits:
+			return a.Visits > b.Visits
+		case a.Source.Text != b.Source.Text:
+			return a.Source.Text < b.Source.Text
+		case a.Source.Href != b.Source.Href:
+			return a.Source.Href < b.Source.Href
+		}
+		return a.Campaign < b.Campaign
+	})
+	return out
+}
+
+// campaignAdvice says what to add to the links of a campaign seen without
+// some of its tags: missing says which of utm_source, utm_medium and
+// utm_campaign some visits lacked, full whether others had all three,
+// medium the source's most common utm_medium in the vocabulary ("" if none).
+func (v *view) campaignAdvice(src aggregate.Source, campaign string, missing [3]bool, full bool, medium string) string {
+	if !src.Known && src.Name == rules.MediumInternal {
+		return "These visits came from links within your own site that carry UTM tags. Remove the tags from internal links: they restart the visit as a new campaign in most analytics tools."
+	}
+	cat, inCatalog := v.cat.Source(src.Name)
+	inCatalog = inCatalog && src.Known
+	name := src.Name
+	if inCatalog {
+		name = cat.Name
+	}
+	var add []string
+	if missing[0] {
+		if inCatalog {
+			add = append(add, "utm_source="+v.recommendedSource(src.Name))
+		} else {
+			add = append(add, "a utm_source naming the site or app the link is placed on")
+		}
+	}
+	if missing[1] {
+		switch {
+		case medium != "":
+			add = append(add, fmt.Sprintf("utm_medium=%s (the medium most tagged visits from %s carry)", medium, name))
+		case inCatalog:
+			add = append(add, fmt.Sprintf("utm_medium=%s (recommended for %s)", v.recommendedMedium(cat), cat.Name))
+		default:
+			add = append(add, "a utm_medium from the vocabulary on the methodology page")
+		}
+	}
+	if missing[2] {
+		add = append(add, "a utm_campaign naming the campaign")
+	}
+	what := strings.Join(add, " and ")
+	if campaign == "" {
+		return fmt.Sprintf("Where the links are yours, add %s: without it, these visits cannot be told apart by campaign.", what)
+	}
+	s := fmt.Sprintf("Where the links are yours, add %s to the links of campaign %s", what, shortQuote(campaign))
+	if full {
+		s += ": some of its links already carry all three tags, the others should too."
+	} else {
+		s += "."
+	}
+	return s
+}
+
+// mostCommon returns the key with the most visits, the least key among
+// equals; "" for none.
+func mostCommon(m map[string]int64) string {
+	best, n := "", int64(0)
+	for k, c := range m {
+		if c > n || (c == n && k < best) {
+			best, n = k, c
+		}
+	}
+	return best
+}
+
+// shortQuote quotes a campaign for a sentence, cut to a readable length;
+// the page shows the whole value beside it.
+func shortQuote(s string) string {
+	const max = 40
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return "“" + s + "”"
 }
 
 // recommendedSource is the utm_source to write for a source: its page's

@@ -82,12 +82,14 @@ func siteModel(v *view) *render.Site {
 	}
 	s := &render.Site{Info: v.info()}
 	s.Index = v.index()
-	s.Hygiene = v.hygiene()
+	campaigns := v.partialCampaigns()
+	s.Hygiene = v.hygiene(campaigns)
 	s.Sources = v.sourcePages()
 	hidden := v.hiddenEstimates()
 	for i := range s.Sources {
 		p := &s.Sources[i]
 		p.Hygiene = sourceHygiene(&s.Hygiene, p.ID)
+		p.HygieneCampaigns = sourceCampaigns(campaigns, p.ID)
 		if e := hidden[p.ID]; e != nil {
 			e.Measured = p.Visits.Current
 			p.Hidden = e

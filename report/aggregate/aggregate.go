@@ -5,8 +5,8 @@
 // medium, evidence and two flags (had a referrer, was tagged). The detail
 // table counts, per day and source, the values behind the source: the
 // referrer hosts that folded into it, the utm_source spellings, utm_medium
-// and utm_campaign values, landing pages, and for hosts no rule knows,
-// example referrers.
+// and utm_campaign values, landing pages, which UTM tags came together
+// with which campaign, and for hosts no rule knows, example referrers.
 //
 // Visit data is written by strangers, so every table is bounded: each
 // source keeps at most a fixed number of distinct values per breakdown and
@@ -73,10 +73,11 @@ const (
 	DimCampaign             // utm_campaign, normalised
 	DimLanding              // the landing page's path
 	DimReferrer             // the referrer without query or fragment: unknown hosts only
+	DimTags                 // which of utm_source, utm_medium, utm_campaign were there, and the campaign: "s-c:spring"
 	NumDims
 )
 
-var dimNames = [NumDims]string{"host", "utm_source", "utm_medium", "utm_campaign", "landing_page", "referrer"}
+var dimNames = [NumDims]string{"host", "utm_source", "utm_medium", "utm_campaign", "landing_page", "referrer", "tags"}
 
 func (d Dim) String() string {
 	if d < NumDims {
@@ -494,6 +495,17 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	}
 	t.core[packCore(src, medium(res.Medium), res.Evidence, flags)] += w
 
+	if res.UTMSource != "" || res.UTMMedium != "" || res.UTMCampaign != "" {
+		// Whatever recognised the visit, even as direct: a campaign tagged
+		// without utm_source is direct or its referrer's.
+		tags := TagsValue(res.UTMSource != "", res.UTMMedium != "", res.UTMCampaign != "", res.UTMCampaign)
+		max := MaxValues
+		if !res.Known && res.Evidence != rules.EvidenceDirect && res.Evidence != rules.EvidenceInternal {
+			max = MaxUnknownValues
+		}
+		r.addDetail(t, src, DimTags, tags, maphash.String(seed, tags), w, max)
+	}
+
 	switch res.Evidence {
 	case rules.EvidenceDirect, rules.EvidenceInternal:
 		// Direct and internal visits keep only their landing pages, which
@@ -520,6 +532,23 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 		r.addDetail(t, src, DimCampaign, clip(res.UTMCampaign), p.hCampaign, w, max)
 	}
 	r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, max)
+}
+
+// TagsValue is a DimTags value: three characters, 's' or '-', 'm' or '-',
+// 'c' or '-', for the tags present, then ':' and the campaign, clipped.
+// The format is fixed: the SQL generator writes the same values.
+func TagsValue(source, medium, campaign bool, name string) string {
+	mask := [3]byte{'-', '-', '-'}
+	if source {
+		mask[0] = 's'
+	}
+	if medium {
+		mask[1] = 'm'
+	}
+	if campaign {
+		mask[2] = 'c'
+	}
+	return string(mask[:]) + ":" + clip(name)
 }
 
 // medium returns the vocabulary index of m.

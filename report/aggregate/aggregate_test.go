@@ -91,6 +91,7 @@ func TestRollupGroups(t *testing.T) {
 		"2026-11-21 facebook utm_medium cpc":                         2,
 		"2026-11-21 facebook utm_campaign spring":                    2,
 		"2026-11-21 facebook landing_page /":                         2,
+		"2026-11-21 facebook tags smc:spring":                        2,
 		"2026-11-21 direct landing_page /about":                      1,
 		"2026-11-22 blog.example referrer https://blog.example/post": 1, // no query: it can hold an address
 		"2026-11-22 blog.example landing_page /":                     1,
@@ -99,8 +100,48 @@ func TestRollupGroups(t *testing.T) {
 			t.Errorf("detail %q = %d, want %d", k, details[k], n)
 		}
 	}
-	if len(details) != 11 {
-		t.Errorf("%d details, want 11: %v", len(details), details)
+	if len(details) != 12 {
+		t.Errorf("%d details, want 12: %v", len(details), details)
+	}
+}
+
+// Every visit with a UTM tag counts its set of tags and campaign under its
+// own source, direct and internal visits too; untagged visits count none.
+func TestRollupTags(t *testing.T) {
+	r := New(time.UTC)
+	long := strings.Repeat("x", MaxValueLen+10)
+	for _, c := range []struct {
+		res *rules.Result
+		n   int64
+	}{
+		{fbPaid, 2},
+		{&rules.Result{Source: "facebook", Medium: "social", Evidence: rules.EvidenceUTM, Known: true, UTMSource: "fb", UTMCampaign: "spring"}, 3},
+		{&rules.Result{Source: "facebook", Medium: "social", Evidence: rules.EvidenceUTM, Known: true, UTMSource: "fb"}, 1},
+		{&rules.Result{Source: "direct", Medium: "direct", Evidence: rules.EvidenceDirect, UTMMedium: "email", UTMCampaign: "digest"}, 4},
+		{&rules.Result{Source: "internal", Medium: "internal", Evidence: rules.EvidenceInternal, UTMCampaign: long}, 1},
+		{google, 5},
+		{direct, 6},
+	} {
+		r.Add(visit("2026-11-21T10:00:00Z", "https://shop.example.com/", "", c.n), c.res)
+	}
+	got := map[string]int64{}
+	for _, d := range r.Details() {
+		if d.Dim == DimTags {
+			got[d.Source.Name+" "+d.Value] += d.Visits
+		}
+	}
+	want := map[string]int64{
+		"facebook smc:spring":                      2,
+		"facebook s-c:spring":                      3,
+		"facebook s--:":                            1,
+		"direct -mc:digest":                        4,
+		"internal --c:" + long[:MaxValueLen] + "…": 1,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tags:\ngot  %v\nwant %v", got, want)
+	}
+	if DimTags.String() != "tags" {
+		t.Errorf("DimTags.String() = %q", DimTags)
 	}
 }
 

@@ -41,6 +41,14 @@
 // a gen_true_source (an app tap, a redirect that lost the referrer); many
 // of them come with the app's in-app user agent.
 //
+// Each source sends its visits to its own mix of pages (a marketplace
+// mostly to products, a newsletter to collections, each with favourites
+// of its own), and its stripped referrals land on the same mix in the
+// same proportions; truly direct visits land mostly on the home page, the
+// account and cart pages and a few best sellers. So the landing pages of
+// direct visits carry the signal an estimate of lost referrals reads, and
+// gen_true_source is the answer to check it against.
+//
 // # Determinism
 //
 // Randomness comes from PCG streams seeded with Options.Seed, used through

@@ -22,9 +22,8 @@ const (
 )
 
 var (
-	// Where visits from outside land, and where a visit that came from
-	// another page of the shop lands.
-	entryLanding    = newTable([]uint64{lHome: 200, lProduct: 400, lCategory: 150, lBlog: 130, lPage: 60, lSearch: 20, lCart: 15, lAccount: 25})
+	// Where a visit that came from another page of the shop lands; visits
+	// from outside land where their source sends them (landing.go).
 	internalLanding = newTable([]uint64{lHome: 150, lProduct: 330, lCategory: 200, lBlog: 50, lPage: 60, lSearch: 60, lCart: 100, lAccount: 50})
 
 	categories = []string{
@@ -86,13 +85,14 @@ const (
 
 // Built by prepare.
 var (
-	productPaths []string // "/products/linen-tote-bag"
-	productTable table
-	postPaths    []string // "/blogs/journal/why-we-love-oak-trays"
-	postTable    table
-	slugs        []string // post slugs for long-tail blogs
-	countryCodes []string
-	countryTable table
+	productPaths  []string // "/products/linen-tote-bag"
+	productTable  table
+	categoryTable table
+	postPaths     []string // "/blogs/journal/why-we-love-oak-trays"
+	postTable     table
+	slugs         []string // post slugs for long-tail blogs
+	countryCodes  []string
+	countryTable  table
 )
 
 var prepareOnce sync.Once
@@ -111,6 +111,7 @@ func prepare() {
 			productPaths[i] = "/products/" + materials[m] + "-" + items[it] + colours[col]
 		}
 		productTable = zipfTable(numProducts)
+		categoryTable = zipfTable(len(categories))
 
 		combos = perm(&r, len(postStart)*len(materials)*len(items))
 		postPaths = make([]string, numPosts)

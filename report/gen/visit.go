@@ -121,51 +121,55 @@ func (g *generator) next(r *row) bool {
 			f = facebook
 		}
 		if f != nil {
-			b, refStart = g.fromFamily(b, r, f, entryLanding)
+			b, refStart = g.fromFamily(b, r, f)
 		}
 	case chDirect:
-		b, _ = g.landing(b, entryLanding.pick(rr))
+		b = g.landingDirect(b)
 		refStart = len(b)
 		r.src = ""
 	case chStripped:
+		// It lands where the source's recognised visits land.
 		s := &strippedSources[strippedTable.pick(rr)]
-		b, _ = g.landing(b, entryLanding.pick(rr))
+		b, _ = g.landingFrom(b, mixOf(s.id))
 		refStart = len(b)
 		r.src = s.id
 		g.maybeInApp(r, s.app, s.appPM)
 	case chSearch:
-		b, refStart = g.fromFamily(b, r, g.searchFamily(r.country), entryLanding)
+		b, refStart = g.fromFamily(b, r, g.searchFamily(r.country))
 	case chGoogleAds:
 		var hasQuery bool
-		b, hasQuery = g.landing(b, entryLanding.pick(rr))
+		b, hasQuery = g.landingFrom(b, mixOf("google"))
 		b = appendParam(b, hasQuery, "gclid=")
 		b = g.appendGclid(b)
 		refStart = len(b)
 		b = g.referrer(b, r, google, b[:refStart])
 	case chSocial:
-		b, refStart = g.fromFamily(b, r, socialFams[socialTable.pick(rr)], entryLanding)
+		b, refStart = g.fromFamily(b, r, socialFams[socialTable.pick(rr)])
 	case chMarket:
-		b, refStart = g.fromFamily(b, r, marketFams[marketTable.pick(rr)], entryLanding)
+		b, refStart = g.fromFamily(b, r, marketFams[marketTable.pick(rr)])
 	case chWebmail:
-		b, refStart = g.fromFamily(b, r, webmail, entryLanding)
+		b, refStart = g.fromFamily(b, r, webmail)
 	case chAI:
-		b, refStart = g.fromFamily(b, r, ai, entryLanding)
+		b, refStart = g.fromFamily(b, r, ai)
 	case chAndroidApp:
-		b, refStart = g.fromFamily(b, r, androidApps, entryLanding)
+		b, refStart = g.fromFamily(b, r, androidApps)
 	case chSelf:
-		b, refStart = g.fromFamily(b, r, self, internalLanding)
+		b, _ = g.landing(b, internalLanding.pick(rr))
+		refStart = len(b)
+		b = g.referrer(b, r, self, b[:refStart])
 	case chPayment:
 		b, _ = g.landing(b, lCart)
 		refStart = len(b)
 		b = g.referrer(b, r, payment, b[:refStart])
 	case chLongTail:
-		b, refStart = g.fromFamily(b, r, longTail, entryLanding)
+		b, refStart = g.fromFamily(b, r, longTail)
 	case chSpam:
 		b, _ = g.landing(b, lHome)
 		refStart = len(b)
 		b = g.referrer(b, r, spam, b[:refStart])
 	case chJunk:
-		b, _ = g.landing(b, entryLanding.pick(rr))
+		// No true source: it lands as a direct visit does.
+		b = g.landingDirect(b)
 		refStart = len(b)
 		b = append(b, junk.pick(rr)...)
 		r.src = ""
@@ -229,11 +233,15 @@ func (g *generator) searchFamily(country int) *family {
 	return searchFams[searchTable.pick(rr)]
 }
 
-// fromFamily builds a landing page and a referrer from f.
-func (g *generator) fromFamily(b []byte, r *row, f *family, land table) ([]byte, int) {
-	b, _ = g.landing(b, land.pick(&g.r))
+// fromFamily builds a referrer from f and a landing page where the
+// referrer's source sends its visits.
+func (g *generator) fromFamily(b []byte, r *row, f *family) ([]byte, int) {
+	h := g.host(f, r.country)
+	r.src = h.src
+	b, _ = g.landingFrom(b, mixOf(h.src))
 	refStart := len(b)
-	b = g.referrer(b, r, f, b[:refStart])
+	b = append(b, h.prefix...)
+	b = g.refPath(b, h, b[:refStart])
 	g.maybeInApp(r, f.app, f.appPM)
 	return b, refStart
 }
@@ -421,6 +429,12 @@ func (g *generator) landing(b []byte, k int) ([]byte, bool) {
 }
 
 func (g *generator) landingPath(b []byte, k int) ([]byte, bool) {
+	return g.landingPathOff(b, k, 0)
+}
+
+// landingPathOff is landingPath with the rankings of products, articles
+// and collections rotated by off.
+func (g *generator) landingPathOff(b []byte, k, off int) ([]byte, bool) {
 	rr := &g.r
 	switch k {
 	case lHome:
@@ -432,7 +446,7 @@ func (g *generator) landingPath(b []byte, k int) ([]byte, bool) {
 			b = append(b, '/')
 		}
 	case lProduct:
-		b = append(b, productPaths[productTable.pick(rr)]...)
+		b = append(b, productPaths[(productTable.pick(rr)+off)%numProducts]...)
 		if rr.pm(40) {
 			b = append(b, "?variant=4"...)
 			b = rr.appendDigits(b, 10)
@@ -440,7 +454,7 @@ func (g *generator) landingPath(b []byte, k int) ([]byte, bool) {
 		}
 	case lCategory:
 		b = append(b, "/collections/"...)
-		b = append(b, categories[rr.intn(len(categories))]...)
+		b = append(b, categories[(categoryTable.pick(rr)+off)%len(categories)]...)
 		switch x := rr.below(100); {
 		case x < 8:
 			b = append(b, '/')
@@ -453,7 +467,7 @@ func (g *generator) landingPath(b []byte, k int) ([]byte, bool) {
 			return b, true
 		}
 	case lBlog:
-		b = append(b, postPaths[postTable.pick(rr)]...)
+		b = append(b, postPaths[(postTable.pick(rr)+off)%numPosts]...)
 	case lPage:
 		b = append(b, pages.pick(rr)...)
 	case lSearch:
@@ -471,7 +485,7 @@ func (g *generator) landingPath(b []byte, k int) ([]byte, bool) {
 // campaign builds a tagged landing URL and a referrer for c.
 func (g *generator) campaign(b []byte, r *row, c *campaign) ([]byte, int) {
 	rr := &g.r
-	b, hasQuery := g.landing(b, entryLanding.pick(rr))
+	b, hasQuery := g.landingFrom(b, mixOf(c.id))
 	base := len(b)
 	click := c.click != "" && rr.pm(c.clickPM)
 	keys := &utmKeys

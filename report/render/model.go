@@ -182,8 +182,9 @@ type SourcePage struct {
 	Landing    Table // top landing pages
 	ByMedium   Table // when a source appears under several mediums (paid and organic)
 
-	Hygiene []HygieneRow    // this source's rows of the hygiene page
-	Hidden  *HiddenEstimate // nil when there is nothing to estimate from
+	Hygiene          []HygieneRow      // this source's rows of the hygiene page
+	HygieneCampaigns []HygieneCampaign // and its campaigns seen with only some tags
+	Hidden           *HiddenEstimate   // nil when there is nothing to estimate from
 
 	// The rules that recognise it, for the methodology of this one source.
 	Rules SourceRules
@@ -300,9 +301,30 @@ type HygieneRow struct {
 // HygienePage is hygiene.html: how the site's own tagged links could be
 // tagged better. Each source page shows its own rows too.
 type HygienePage struct {
-	Spellings []HygieneRow // utm_source spellings that fold into one source
-	Mediums   []HygieneRow // utm_medium values outside the medium vocabulary
-	Travelled []HygieneRow // tagged or click-id visits whose referrer is another known source
+	Spellings []HygieneRow      // utm_source spellings that fold into one source
+	Mediums   []HygieneRow      // utm_medium values outside the medium vocabulary
+	Travelled []HygieneRow      // tagged or click-id visits whose referrer is another known source
+	Campaigns []HygieneCampaign // campaigns seen with only some of utm_source, utm_medium, utm_campaign
+	// Campaigns not listed, and their visits without all three tags.
+	CampaignsOther        int
+	CampaignsOtherPartial int64
+}
+
+// HygieneCampaign is a campaign, or a source's tagged visits without a
+// campaign, seen with only some of the three tags.
+type HygieneCampaign struct {
+	Source   Link   // the visits' source; no Href for direct and sources outside the catalog
+	Campaign string // utm_campaign as seen; "" for tagged visits without one
+	Sets     []TagSet
+	Visits   int64 // all its tagged visits
+	Partial  int64 // those without all three tags
+	Advice   string
+}
+
+// TagSet is the visits that came with one set of tags.
+type TagSet struct {
+	Tags   string // "all three tags", "without utm_medium", ...
+	Visits int64
 }
 
 // HiddenEstimate is a range for the visits a source probably sent that
@@ -310,14 +332,16 @@ type HygienePage struct {
 type HiddenEstimate struct {
 	Low, Point, High int64
 	Measured         int64        // the source's measured visits in the period
-	Direct           int64        // direct visits on the pages the estimate uses
+	Reach            float64      // the share of its recognised visits that landed on the deep pages the fit uses
+	Direct           int64        // direct visits on those of the pages it links to
+	Deep             int64        // the part of Point that landed on them
 	Pages            []HiddenPage // the pages contributing most, most first
 }
 
 // HiddenPage is one landing page's part of an estimate.
 type HiddenPage struct {
-	Path             string // from visit data
-	Direct           int64  // direct visits that landed on it
-	Share            float64
-	Low, Point, High int64
+	Path   string  // from visit data
+	Direct int64   // direct visits that landed on it
+	Share  float64 // of them, the share put down to the source
+	Point  int64
 }

@@ -226,6 +226,33 @@ func testSite() *Site {
 		Landing:    Table{Rows: []Row{{Name: "/blog/kettles", Visits: 12, Share: 1}}, Total: 12},
 		Rules:      SourceRules{Hosts: []string{"perplexity.ai"}},
 	}
+	aliLink := Link{Href: "sources/aliexpress.html", Text: "AliExpress"}
+	s.Hygiene = HygienePage{
+		Spellings: []HygieneRow{
+			{Source: aliLink, Value: "aliexpress", Visits: 120, Advice: "Keep: utm_source=aliexpress is the spelling to use."},
+			{Source: aliLink, Value: " AliExpress ", Visits: 40, Advice: "Where the link is yours, write utm_source=aliexpress."},
+		},
+		Campaigns: []HygieneCampaign{
+			{Source: aliLink, Campaign: "store_page", Visits: 90, Partial: 30,
+				Sets:   []TagSet{{Tags: "all three tags", Visits: 60}, {Tags: "without utm_medium", Visits: 30}},
+				Advice: "Where the links are yours, add utm_medium=marketplace to the links of campaign “store_page”."},
+			{Source: Link{Text: "Direct"}, Campaign: "<script>alert(1)</script>", Visits: 12, Partial: 12,
+				Sets:   []TagSet{{Tags: "without utm_source", Visits: 12}},
+				Advice: "Where the links are yours, add a utm_source naming the site or app the link is placed on."},
+			{Source: aliLink, Visits: 8, Partial: 8,
+				Sets:   []TagSet{{Tags: "without utm_campaign", Visits: 8}},
+				Advice: "Where the links are yours, add a utm_campaign naming the campaign."},
+		},
+		CampaignsOther:        2,
+		CampaignsOtherPartial: 5,
+	}
+	ali.Hidden = &HiddenEstimate{Low: 310, Point: 420, High: 610, Measured: 1050, Reach: 0.72, Direct: 900, Deep: 300,
+		Pages: []HiddenPage{
+			{Path: "/products/linen-tote-bag", Direct: 200, Share: 0.6, Point: 120},
+			{Path: "/collections/<b>sale</b>", Direct: 150, Share: 0.4, Point: 60},
+		}}
+	ali.Hygiene = s.Hygiene.Spellings
+	ali.HygieneCampaigns = []HygieneCampaign{s.Hygiene.Campaigns[0], s.Hygiene.Campaigns[2]}
 	s.Sources = []SourcePage{ali, google, perplexity}
 
 	s.Mediums = []MediumPage{

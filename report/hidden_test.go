@@ -1,0 +1,167 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/webmasterid/refreport/report/aggregate"
+	"github.com/webmasterid/refreport/report/gen"
+	"github.com/webmasterid/refreport/report/ingest"
+	"github.com/webmasterid/refreport/report/rules"
+)
+
+// TestHiddenEstimateOnGen checks the estimate of lost referrals against
+// gen's answer key. gen marks each direct visit it made from a stripped
+// referrer with its true source (gen_true_source); the true hidden count
+// of a source in a period is its visits that refreport read as direct.
+// Over several 28-day periods, the true count must fall inside the stated
+// range for most sources with enough traffic to judge.
+func TestHiddenEstimateOnGen(t *testing.T) {
+	const (
+		periodDays = 28
+		numPeriods = 4
+		minHidden  = 40   // true hidden visits in a period for a pair to be judged
+		minCover   = 0.80 // share of judged pairs whose true count is in the range
+	)
+	opts := gen.DefaultOptions()
+	opts.Rows, opts.Days = 400_000, periodDays*numPeriods
+	var data bytes.Buffer
+	if err := gen.Write(&data, opts); err != nil {
+		t.Fatal(err)
+	}
+
+	cat, err := rules.Load("../sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rules.Compile(cat, []string{"shop.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := m.NewClassifier()
+	r := aggregate.New(time.UTC)
+
+	// The answer key, read beside the visits: ingest ignores the column,
+	// and the rows come in the same order.
+	key := csv.NewReader(bytes.NewReader(data.Bytes()))
+	head, err := key.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsCol, srcCol := -1, -1
+	for i, h := range head {
+		switch h {
+		case "ts":
+			tsCol = i
+		case gen.TrueSourceColumn:
+			srcCol = i
+		}
+	}
+	if tsCol < 0 || srcCol < 0 {
+		t.Fatalf("no ts or %s column in %v", gen.TrueSourceColumn, head)
+	}
+	type pair struct {
+		day aggregate.Day
+		src string
+	}
+	truth := map[pair]int64{}
+	in := ingest.NewReader(context.Background(), []ingest.Input{{Path: "-", Size: -1}},
+		ingest.Options{Location: time.UTC, Stdin: bytes.NewReader(data.Bytes())})
+	for in.Scan() {
+		for i := range in.Batch() {
+			v := &in.Batch()[i]
+			rec, err := key.Read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ts, err := time.Parse(time.RFC3339, rec[tsCol]); err != nil || ts.Unix() != v.Time {
+				t.Fatalf("answer key out of step: %q, visit at %d", rec[tsCol], v.Time)
+			}
+			res := cl.Classify(v)
+			r.Add(v, &res)
+			if src := rec[srcCol]; src != "" && res.Evidence == rules.EvidenceDirect {
+				if _, ok := cat.Source(src); !ok {
+					t.Fatalf("gen_true_source %q of a direct visit is not a catalog source", src)
+				}
+				truth[pair{aggregate.DayOf(v.Time, time.UTC), src}]++
+			}
+		}
+	}
+	if err := in.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	details, groups := r.Details(), r.Groups()
+	end := aggregate.DayFromDate(opts.End)
+	var judged, covered, under, over, unstated int
+	var sumTrue, sumPoint int64
+	estimated := map[string]bool{}
+	for k := range numPeriods {
+		asOf := end - aggregate.Day(k*periodDays)
+		v := &view{cat: cat, r: r, groups: groups, details: details, asOf: asOf}
+		v.cur, v.prev = periods("28d", asOf)
+		est := v.hiddenEstimates()
+		hidden := map[string]int64{}
+		for p, n := range truth {
+			if v.cur.has(p.day) {
+				hidden[p.src] += n
+			}
+		}
+		ids := make([]string, 0, len(hidden))
+		for id := range hidden {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			n, e := hidden[id], est[id]
+			switch {
+			case n < minHidden:
+				t.Logf("%s %-10s true %5d: too few to judge", asOf, id, n)
+				continue
+			case e == nil:
+				// The page says so and states no range.
+				t.Logf("%s %-10s true %5d: not estimated", asOf, id, n)
+				unstated++
+				continue
+			}
+			estimated[id] = true
+			verdict := "in range"
+			switch {
+			case n < e.Low:
+				verdict = "under the range"
+				under++
+			case n > e.High:
+				verdict = "over the range"
+				over++
+			default:
+				covered++
+			}
+			judged++
+			sumTrue += n
+			sumPoint += e.Point
+			t.Logf("%s %-10s true %5d  estimate %5d (%d–%d)  %s", asOf, id, n, e.Point, e.Low, e.High, verdict)
+		}
+	}
+	if judged == 0 {
+		t.Fatal("no source had enough hidden visits to judge")
+	}
+	cover := float64(covered) / float64(judged)
+	t.Logf("true count inside the stated range in %d of %d (source, period) pairs (%.0f%%); %d under it, %d over it; points sum to %d against %d true; %d pairs not estimated",
+		covered, judged, 100*cover, under, over, sumPoint, sumTrue, unstated)
+	if cover < minCover {
+		t.Errorf("true count inside the range in %.0f%% of pairs, want at least %.0f%%", 100*cover, 100*minCover)
+	}
+	if unstated > numPeriods {
+		t.Errorf("%d (source, period) pairs not estimated, want at most one source's", unstated)
+	}
+	// The sources that lose most of their referrers must be estimated.
+	for _, id := range []string{"aliexpress", "facebook", "instagram", "whatsapp"} {
+		if !estimated[id] {
+			t.Errorf("%s: never estimated", id)
+		}
+	}
+}
