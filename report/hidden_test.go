@@ -100,9 +100,10 @@ func TestHiddenEstimateOnGen(t *testing.T) {
 	var judged, covered, under, over, unstated int
 	var sumTrue, sumPoint int64
 	estimated := map[string]bool{}
+	snap := r.Snapshot()
 	for k := range numPeriods {
 		asOf := end - aggregate.Day(k*periodDays)
-		v := &view{cat: cat, r: r, groups: groups, details: details, asOf: asOf}
+		v := &view{cat: cat, r: snap, groups: groups, details: details, asOf: asOf}
 		v.cur, v.prev = periods("28d", asOf)
 		est := v.hiddenEstimates()
 		hidden := map[string]int64{}
