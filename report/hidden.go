@@ -38,7 +38,9 @@ import (
 // recognised visits on the pages left in. The range is the 2.5th to
 // 97.5th percentile of the fit over resampled counts (a parametric
 // bootstrap: the direct and the recognised visits of every page drawn
-// again as Poisson counts), widened by hiddenSlack for what resampling
+// again as Poisson counts, each fit started from the point estimate, which
+// a resample moves only a little, so that a few rounds of the fit do),
+// widened by hiddenSlack for what resampling
 // cannot know, and upwards by the share of the source's visits likely to
 // land on pages it was never yet seen on (Good-Turing: the share of its
 // visits on pages seen once), whose lost visits the fit gives to others.
@@ -46,9 +48,9 @@ const (
 	hiddenMaxOwned  = 0.5 // pages with more search and internal visits than this share are left out
 	hiddenPages     = 10
 	hiddenMaxIter   = 2000
-	hiddenTol       = 1e-7 // the fit stops when no estimate moves by more than this share
+	hiddenTol       = 1e-5 // the fit stops when no estimate moves by more than this share
 	hiddenBootstrap = 100  // resamples for the range
-	hiddenBootIter  = 200
+	hiddenBootIter  = 15
 	hiddenSlack     = 0.15 // the range widened by this share of the estimate on each side
 	hiddenMinReach  = 0.25 // sources with less of their recognised visits on the fit's pages are not estimated
 	hiddenMaxUnseen = 0.5  // at most this share is taken as unseen
@@ -103,7 +105,7 @@ func (v *view) hiddenEstimates() map[string]*render.HiddenEstimate {
 			}
 		}
 		bq, breach := f.shares(totals, rec)
-		bh := f.em(bq, breach, d, nil, hiddenBootIter)
+		bh := f.em(bq, breach, d, h, hiddenBootIter) // from the point fit: a resample moves it a little
 		for s, x := range bh {
 			boot[s] = append(boot[s], x)
 		}
