@@ -49,7 +49,7 @@ const (
 	hiddenPages     = 10
 	hiddenMaxIter   = 2000
 	hiddenTol       = 1e-5 // the fit stops when no estimate moves by more than this share
-	hiddenBootstrap = 100  // resamples for the range
+	hiddenBootstrap = 50   // resamples for the range
 	hiddenBootIter  = 15
 	hiddenSlack     = 0.15 // the range widened by this share of the estimate on each side
 	hiddenMinReach  = 0.25 // sources with less of their recognised visits on the fit's pages are not estimated

@@ -190,7 +190,7 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 		{name: "evidence", set: func(r *Row, v parquet.Value) { r.Evidence = str(v) }},
 		{name: "no_referrer", set: func(r *Row, v parquet.Value) { r.NoReferrer = v.Boolean() }},
 		{name: "tagged", set: func(r *Row, v parquet.Value) { r.Tagged = v.Boolean() }},
-		{name: "value", set: func(r *Row, v parquet.Value) { r.Value = string(v.ByteArray()) }},
+		{name: "value", set: func(r *Row, v parquet.Value) { r.Value = str(v) }},
 		{name: "other", set: func(r *Row, v parquet.Value) { r.Other = v.Boolean() }},
 		{name: "visits", set: func(r *Row, v parquet.Value) { r.Visits = v.Int64() }},
 		{name: "first_visit", set: func(r *Row, v parquet.Value) { r.FirstVisit = v.Int64() }},

@@ -200,19 +200,18 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 	}()
 
 	s := &Snapshot{loc: loc}
-	strs := map[string]string{} // one copy of each value, across days
-	intern := func(x string) string {
-		if y, ok := strs[x]; ok {
-			return y
-		}
-		strs[x] = x
-		return x
-	}
 	dropped := map[Dropped]int64{}
 	siteHosts := map[string]int64{}
 	spans := map[Day][2]int64{}
 	owner := map[Day]int{} // the set a day is in
 	sorted := true
+	// Parts are joined once at the end, at their final size: growing one
+	// slice of millions of groups file by file costs more than reading.
+	var groups [][]Group
+	var details [][]Detail
+	var lastGroup *Group
+	var lastDetail *Detail
+	ng, nd := 0, 0
 	for i, path := range paths {
 		d := <-results[i]
 		<-sem
@@ -220,18 +219,20 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 			return nil, fmt.Errorf("%s: %w", path, d.err)
 		}
 		p := d.p
-		if len(p.groups) > 0 && len(s.groups) > 0 && compareGroups(&s.groups[len(s.groups)-1], &p.groups[0]) >= 0 ||
-			len(p.details) > 0 && len(s.details) > 0 && compareDetails(&s.details[len(s.details)-1], &p.details[0]) >= 0 {
-			sorted = false
+		if len(p.groups) > 0 {
+			if lastGroup != nil && compareGroups(lastGroup, &p.groups[0]) >= 0 {
+				sorted = false
+			}
+			lastGroup = &p.groups[len(p.groups)-1]
 		}
-		for _, g := range p.groups {
-			g.Source.Name = intern(g.Source.Name)
-			s.groups = append(s.groups, g)
+		if len(p.details) > 0 {
+			if lastDetail != nil && compareDetails(lastDetail, &p.details[0]) >= 0 {
+				sorted = false
+			}
+			lastDetail = &p.details[len(p.details)-1]
 		}
-		for _, dt := range p.details {
-			dt.Source.Name, dt.Value = intern(dt.Source.Name), intern(dt.Value)
-			s.details = append(s.details, dt)
-		}
+		groups, details = append(groups, p.groups), append(details, p.details)
+		ng, nd = ng+len(p.groups), nd+len(p.details)
 		for k, n := range p.dropped {
 			dropped[k] += n
 		}
@@ -249,6 +250,14 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 			spans[day] = sp
 		}
 		s.otherSources += p.overflow
+	}
+	s.groups = make([]Group, 0, ng)
+	for _, g := range groups {
+		s.groups = append(s.groups, g...)
+	}
+	s.details = make([]Detail, 0, nd)
+	for _, d := range details {
+		s.details = append(s.details, d...)
 	}
 	if !sorted {
 		s.groups = sortSum(s.groups, compareGroups, addGroup)
