@@ -152,6 +152,22 @@ func BenchmarkDetails(b *testing.B) {
 // page, chart and data file, the digest and the manifest. The rollup is
 // the benchmark file's plus 90 days of visits from 300 catalog sources.
 func BenchmarkRenderSite(b *testing.B) {
+	j, agg := renderBench(b)
+	b.ResetTimer()
+	for b.Loop() {
+		var res Result
+		if err := j.render(agg, &res); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	files, _ := filepath.Glob(filepath.Join(j.cfg.Out, "sources", "*.html"))
+	b.ReportMetric(float64(len(files)), "source-pages")
+}
+
+// renderBench returns a job and the rollup of the benchmark file plus 90
+// days of visits from 300 catalog sources.
+func renderBench(b *testing.B) (*job, *aggregated) {
 	cfg := sampleConfig(filepath.Join(b.TempDir(), "public"))
 	cfg.AsOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	j, err := prepare(cfg, true)
@@ -188,15 +204,22 @@ func BenchmarkRenderSite(b *testing.B) {
 	if sources < 300 {
 		b.Fatalf("only %d sources with hosts", sources)
 	}
-	agg := &aggregated{rollup: rollup.Snapshot(), stats: stats}
+	return j, &aggregated{rollup: rollup.Snapshot(), stats: stats}
+}
+
+// BenchmarkRenderModel is BenchmarkRenderSite without the file system:
+// the site model and every file rendered in memory. Writing a few
+// thousand files costs what the machine's file system makes it cost.
+func BenchmarkRenderModel(b *testing.B) {
+	j, agg := renderBench(b)
 	b.ResetTimer()
 	for b.Loop() {
-		var res Result
-		if err := j.render(agg, &res); err != nil {
+		v, err := j.newView(agg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := j.renderer.Files(siteModel(v)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.StopTimer()
-	files, _ := filepath.Glob(filepath.Join(cfg.Out, "sources", "*.html"))
-	b.ReportMetric(float64(len(files)), "source-pages")
 }

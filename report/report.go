@@ -241,15 +241,14 @@ func (j *job) checkBadRows(stats *ingest.Stats) error {
 	return nil
 }
 
-// render tabulates the rollup, renders it into a new directory and
-// publishes that whole.
-func (j *job) render(agg *aggregated, res *Result) error {
+// newView sets up the tabulation of agg: its days and periods.
+func (j *job) newView(agg *aggregated) (*view, error) {
 	cfg, rollup := j.cfg, agg.rollup
 	v := &view{cat: j.cat, r: rollup, stats: &agg.stats, inputs: agg.inputs, title: cfg.Title, siteHosts: cfg.SiteHosts,
 		hostSource: hostClassifier(j.matcher)}
 	first, last, ok := rollup.Span()
 	if !ok {
-		return errors.New("no visits in the input: nothing to report")
+		return nil, errors.New("no visits in the input: nothing to report")
 	}
 	v.coverage = period{from: first, to: last}
 	if cfg.AsOf.IsZero() {
@@ -259,6 +258,17 @@ func (j *job) render(agg *aggregated, res *Result) error {
 		v.asOf = aggregate.DayFromDate(cfg.AsOf)
 	}
 	v.cur, v.prev = periods(cfg.Period, v.asOf)
+	return v, nil
+}
+
+// render tabulates the rollup, renders it into a new directory and
+// publishes that whole.
+func (j *job) render(agg *aggregated, res *Result) error {
+	cfg := j.cfg
+	v, err := j.newView(agg)
+	if err != nil {
+		return err
+	}
 	model := siteModel(v)
 	res.AsOf = v.asOf.String()
 	res.Warnings = model.Index.Warnings
