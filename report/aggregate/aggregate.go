@@ -535,7 +535,8 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 }
 
 // TagsValue is a DimTags value: three characters, 's' or '-', 'm' or '-',
-// 'c' or '-', for the tags present, then ':' and the campaign, clipped.
+// 'c' or '-', for the tags present, then ':' and the campaign, the whole
+// clipped as every value is.
 // The format is fixed: the SQL generator writes the same values.
 func TagsValue(source, medium, campaign bool, name string) string {
 	mask := [3]byte{'-', '-', '-'}
@@ -548,7 +549,7 @@ func TagsValue(source, medium, campaign bool, name string) string {
 	if campaign {
 		mask[2] = 'c'
 	}
-	return string(mask[:]) + ":" + clip(name)
+	return clip(string(mask[:]) + ":" + name)
 }
 
 // medium returns the vocabulary index of m.

@@ -452,9 +452,7 @@ func siteHostKey(day, host string) string {
 }
 
 // goRollup is the rollup of the Go path: for each day, an aggregate.Rollup
-// of that day's visits (the caps are per day), read through its public
-// API, and the two kinds aggregate does not make yet, computed here from
-// the classifier's results.
+// of that day's visits, read through its public API.
 func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total int64, full map[string]bool) {
 	m, err := rules.Compile(cat, siteHosts)
 	if err != nil {
@@ -467,21 +465,6 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 	}
 	r := ingest.NewReader(context.Background(), inputs, ingest.Options{})
 	days := map[aggregate.Day]*aggregate.Rollup{}
-	type sourceKey struct {
-		day aggregate.Day
-		src aggregate.Source
-	}
-	// TODO(issue 8): once aggregate counts the "tags" breakdown (another
-	// branch) and keeps the smallest referrer examples rather than the
-	// first to arrive (main), read both from Rollup.Details too.
-	tags := map[sourceKey]map[string]int64{}
-	examples := map[sourceKey]map[string]int64{}
-	add := func(m map[sourceKey]map[string]int64, k sourceKey, value string, w int64) {
-		if m[k] == nil {
-			m[k] = map[string]int64{}
-		}
-		m[k][value] += w
-	}
 	full = map[string]bool{}
 	for r.Scan() {
 		b := r.Batch()
@@ -499,31 +482,6 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 			if v.Weight == 0 {
 				continue
 			}
-			src := aggregate.Source{Name: res.Source, Known: res.Known}
-			if !res.Known {
-				src.Name = clip(src.Name)
-			}
-			k := sourceKey{day, src}
-			if res.UTMSource != "" || res.UTMMedium != "" || res.UTMCampaign != "" {
-				mask := []byte("---")
-				if res.UTMSource != "" {
-					mask[0] = 's'
-				}
-				if res.UTMMedium != "" {
-					mask[1] = 'm'
-				}
-				if res.UTMCampaign != "" {
-					mask[2] = 'c'
-				}
-				add(tags, k, clip(string(mask)+":"+res.UTMCampaign), v.Weight)
-			}
-			if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
-				ref := strings.TrimSpace(v.Referrer)
-				if i := strings.IndexAny(ref, "?#"); i >= 0 {
-					ref = ref[:i]
-				}
-				add(examples, k, clip(ref), v.Weight)
-			}
 		}
 	}
 	if err := r.Err(); err != nil {
@@ -540,9 +498,6 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 			out = append(out, row{key: key(ds, g.Source.Name, g.Source.Known, g.Medium, g.Evidence.String(), g.NoReferrer, g.Tagged), visits: g.Visits})
 		}
 		for _, d := range roll.Details() {
-			if d.Dim == aggregate.DimReferrer {
-				continue // below, from the classifier
-			}
 			out = append(out, row{key: detailKey(d.Dim.String(), ds, d.Source, d.Value, false), visits: d.Visits})
 		}
 		dropped, other := roll.Dropped()
@@ -560,55 +515,10 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 			out = append(out, row{key: rowKey("span", ds, "", false, "", "", false, false, "", false), first: first, last: last})
 		}
 	}
-	for k, vals := range tags {
-		max := aggregate.MaxValues
-		if !k.src.Known && k.src.Name != "direct" && k.src.Name != "internal" {
-			max = aggregate.MaxUnknownValues
-		}
-		kept, rest := top(vals, max, false)
-		if rest != 0 {
-			full[breakdownKey("tags", k.day.String(), k.src)] = true
-		}
-		for _, v := range kept {
-			out = append(out, row{key: detailKey("tags", k.day.String(), k.src, v, false), visits: vals[v]})
-		}
-		if rest != 0 {
-			out = append(out, row{key: detailKey("tags", k.day.String(), k.src, "", true), visits: rest})
-		}
-	}
-	for k, vals := range examples {
-		kept, _ := top(vals, aggregate.MaxExamples, true)
-		for _, v := range kept {
-			out = append(out, row{key: detailKey("referrer", k.day.String(), k.src, v, false), visits: vals[v]})
-		}
-	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out, total, full
 }
 
-// top returns the n values with the most visits, ties to the smaller
-// value (or, bySmallest, the n smallest values), and the visits of the
-// rest.
-func top(vals map[string]int64, n int, bySmallest bool) (kept []string, rest int64) {
-	all := make([]string, 0, len(vals))
-	for v := range vals {
-		all = append(all, v)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if !bySmallest && vals[a] != vals[b] {
-			return vals[a] > vals[b]
-		}
-		return a < b
-	})
-	if len(all) > n {
-		for _, v := range all[n:] {
-			rest += vals[v]
-		}
-		all = all[:n]
-	}
-	return all, rest
-}
 
 // clip is aggregate's: s cut to MaxValueLen bytes on a rune boundary,
 // marked with "…".
