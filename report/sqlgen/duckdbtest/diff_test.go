@@ -519,7 +519,6 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 	return out, total, full
 }
 
-
 // clip is aggregate's: s cut to MaxValueLen bytes on a rune boundary,
 // marked with "…".
 func clip(s string) string {
