@@ -519,19 +519,6 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 	return out, total, full
 }
 
-// clip is aggregate's: s cut to MaxValueLen bytes on a rune boundary,
-// marked with "…".
-func clip(s string) string {
-	if len(s) <= aggregate.MaxValueLen {
-		return s
-	}
-	i := aggregate.MaxValueLen
-	for i > 0 && s[i]&0xc0 == 0x80 {
-		i--
-	}
-	return s[:i] + "…"
-}
-
 func duckRollup(t *testing.T, cat *rules.Catalog, path string, columns ...string) []row {
 	if columns == nil {
 		columns = sqlgen.DefaultColumns
