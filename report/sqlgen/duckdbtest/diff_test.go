@@ -34,6 +34,13 @@ func TestSample(t *testing.T) {
 }
 
 func TestGenerated(t *testing.T) {
+	compare(t, generatedCSV(t))
+}
+
+// generatedCSV writes the visits of refreport gen with seed 7, 100,000 of
+// them (10,000 with -short), and returns the file's path.
+func generatedCSV(t *testing.T) string {
+	t.Helper()
 	rows := int64(100000)
 	if testing.Short() {
 		rows = 10000
@@ -51,7 +58,7 @@ func TestGenerated(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	compare(t, path)
+	return path
 }
 
 // TestParquet reads generated Parquet as the README's DuckDB recipe does.
@@ -307,52 +314,11 @@ func compareWith(t *testing.T, catPath, csvPath string, columns ...string) (nful
 		}
 		return ""
 	}
-	type breakdown struct{ goRows, duckRows []row }
-	fulls := map[string]*breakdown{}
-	for _, p := range sortedKeys(full) {
-		fulls[p] = &breakdown{}
-	}
-	gm := map[string]row{}
-	for _, r := range got {
-		if _, dup := gm[r.key]; dup {
-			t.Errorf("duckdb: two rows %s", r.key)
-		}
-		if p := fullOf(r.key); p != "" {
-			fulls[p].duckRows = append(fulls[p].duckRows, r)
-			continue
-		}
-		gm[r.key] = r
-	}
-	wm := map[string]row{}
-	var diffs []string
 	kinds := map[string]int{}
 	for _, r := range want {
 		kinds[r.key[:strings.IndexByte(r.key, '|')]]++
-		if p := fullOf(r.key); p != "" {
-			fulls[p].goRows = append(fulls[p].goRows, r)
-			continue
-		}
-		wm[r.key] = r
-		if g, ok := gm[r.key]; !ok || g != r {
-			diffs = append(diffs, fmt.Sprintf("go %v, duckdb %v", r, g))
-		}
 	}
-	for _, r := range got {
-		if _, ok := wm[r.key]; !ok && fullOf(r.key) == "" {
-			diffs = append(diffs, fmt.Sprintf("go none, duckdb %v", r))
-		}
-	}
-	for _, p := range sortedKeys(full) {
-		b := fulls[p]
-		for _, rows := range [][]row{b.goRows, b.duckRows} {
-			sort.Slice(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
-		}
-		if d := compareFull(b.goRows, b.duckRows); d != "" {
-			diffs = append(diffs, p+" (full): "+d)
-		} else if fmt.Sprint(b.goRows) == fmt.Sprint(b.duckRows) {
-			same++
-		}
-	}
+	diffs, same := diffRows(t, want, got, sortedKeys(full), fullOf)
 	t.Logf("%s: %d visits, %d rows from Go %v, %d from DuckDB, %d differ; %d full breakdowns (%d keep the same values)",
 		filepath.Base(csvPath), total, len(want), kinds, len(got), len(diffs), len(full), same)
 	for i, d := range diffs {
@@ -363,6 +329,59 @@ func compareWith(t *testing.T, catPath, csvPath string, columns ...string) (nful
 		t.Error(d)
 	}
 	return len(full), same
+}
+
+// diffRows compares the Go path's rows want with DuckDB's got: row for
+// row, but for the rows bucket sets apart (a full breakdown's: bucket
+// returns its name, one of buckets, or "" for the other rows), which
+// compareFull compares bucket by bucket. It returns the differences and
+// the number of buckets whose rows are the same on both sides.
+func diffRows(t *testing.T, want, got []row, buckets []string, bucket func(key string) string) (diffs []string, same int) {
+	t.Helper()
+	type breakdown struct{ goRows, duckRows []row }
+	fulls := map[string]*breakdown{}
+	for _, b := range buckets {
+		fulls[b] = &breakdown{}
+	}
+	gm := map[string]row{}
+	for _, r := range got {
+		if _, dup := gm[r.key]; dup {
+			t.Errorf("duckdb: two rows %s", r.key)
+		}
+		if b := bucket(r.key); b != "" {
+			fulls[b].duckRows = append(fulls[b].duckRows, r)
+			continue
+		}
+		gm[r.key] = r
+	}
+	wm := map[string]row{}
+	for _, r := range want {
+		if b := bucket(r.key); b != "" {
+			fulls[b].goRows = append(fulls[b].goRows, r)
+			continue
+		}
+		wm[r.key] = r
+		if g, ok := gm[r.key]; !ok || g != r {
+			diffs = append(diffs, fmt.Sprintf("go %v, duckdb %v", r, g))
+		}
+	}
+	for _, r := range got {
+		if _, ok := wm[r.key]; !ok && bucket(r.key) == "" {
+			diffs = append(diffs, fmt.Sprintf("go none, duckdb %v", r))
+		}
+	}
+	for _, name := range buckets {
+		b := fulls[name]
+		for _, rows := range [][]row{b.goRows, b.duckRows} {
+			sort.Slice(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
+		}
+		if d := compareFull(b.goRows, b.duckRows); d != "" {
+			diffs = append(diffs, name+" (full): "+d)
+		} else if fmt.Sprint(b.goRows) == fmt.Sprint(b.duckRows) {
+			same++
+		}
+	}
+	return diffs, same
 }
 
 // compareFull compares the rows of one full breakdown: both sides keep as
@@ -452,45 +471,21 @@ func siteHostKey(day, host string) string {
 }
 
 // goRollup is the rollup of the Go path: for each day, an aggregate.Rollup
-// of that day's visits, read through its public API.
+// of that day's visits (the caps are per day), read through its public
+// API.
 func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total int64, full map[string]bool) {
-	m, err := rules.Compile(cat, siteHosts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl := m.NewClassifier()
-	inputs, err := ingest.Expand([]string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := ingest.NewReader(context.Background(), inputs, ingest.Options{})
 	days := map[aggregate.Day]*aggregate.Rollup{}
-	full = map[string]bool{}
-	for r.Scan() {
-		b := r.Batch()
-		for i := range b {
-			v := &b[i]
-			res := cl.Classify(v)
-			day := aggregate.DayOf(v.Time, time.UTC)
-			roll := days[day]
-			if roll == nil {
-				roll = aggregate.New(time.UTC)
-				days[day] = roll
-			}
-			roll.Add(v, &res)
-			total += v.Weight
-			if v.Weight == 0 {
-				continue
-			}
+	total = classify(t, cat, path, func(v *ingest.Visit, res *rules.Result) {
+		day := aggregate.DayOf(v.Time, time.UTC)
+		roll := days[day]
+		if roll == nil {
+			roll = aggregate.New(time.UTC)
+			days[day] = roll
 		}
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n := r.Stats().SkippedRows(); n != 0 {
-		t.Fatalf("%s: %d rows skipped", path, n)
-	}
+		roll.Add(v, res)
+	})
 
+	full = map[string]bool{}
 	var out []row
 	for day, roll := range days {
 		ds := day.String()
@@ -519,38 +514,39 @@ func goRollup(t *testing.T, cat *rules.Catalog, path string) (rows []row, total 
 	return out, total, full
 }
 
-func duckRollup(t *testing.T, cat *rules.Catalog, path string, columns ...string) []row {
-	if columns == nil {
-		columns = sqlgen.DefaultColumns
-	}
-	q, err := sqlgen.GenerateOptions(cat, sqlgen.Options{Dialect: "duckdb", Table: "visits", SiteHosts: siteHosts, Columns: columns})
+// classify reads path with the ingest reader, classifies each visit with
+// cat's rules and hands it to add, and returns the visits' total weight.
+func classify(t *testing.T, cat *rules.Catalog, path string, add func(v *ingest.Visit, res *rules.Result)) (total int64) {
+	t.Helper()
+	m, err := rules.Compile(cat, siteHosts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("duckdb", "")
+	cl := m.NewClassifier()
+	inputs, err := ingest.Expand([]string{path})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // SET is per connection
-	abs, _ := filepath.Abs(path)
-	weight := ""
-	for _, c := range columns {
-		if c == "visits" {
-			weight = ", CAST(NULLIF(trim(visits), '') AS BIGINT) AS visits"
+	r := ingest.NewReader(context.Background(), inputs, ingest.Options{})
+	for r.Scan() {
+		b := r.Batch()
+		for i := range b {
+			res := cl.Classify(&b[i])
+			add(&b[i], &res)
+			total += b[i].Weight
 		}
 	}
-	load := fmt.Sprintf(`CREATE TABLE visits AS
-SELECT * REPLACE (CAST(ts AS TIMESTAMP) AS ts%s)
-FROM read_csv('%s', all_varchar = true, header = true, quote = '"', escape = '"')`, weight, strings.ReplaceAll(abs, "'", "''"))
-	if strings.HasSuffix(path, ".parquet") {
-		// As the README's recipe: Parquet timestamps in UTC are TIMESTAMP
-		// WITH TIME ZONE, whose day is taken in the session's zone.
-		load = fmt.Sprintf(`SET TimeZone = 'UTC'; CREATE VIEW visits AS SELECT * FROM read_parquet('%s')`, strings.ReplaceAll(abs, "'", "''"))
-	}
-	if _, err := db.Exec(load); err != nil {
+	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
+	if n := r.Stats().SkippedRows(); n != 0 {
+		t.Fatalf("%s: %d rows skipped", path, n)
+	}
+	return total
+}
+
+func duckRollup(t *testing.T, cat *rules.Catalog, path string, columns ...string) []row {
+	db, q := duckDB(t, cat, path, columns...)
 	start := time.Now()
 	rows, err := db.Query(q)
 	if err != nil {
@@ -575,6 +571,44 @@ FROM read_csv('%s', all_varchar = true, header = true, quote = '"', escape = '"'
 	}
 	t.Logf("duckdb query: %v", time.Since(start))
 	return out
+}
+
+// duckDB opens a DuckDB database whose table visits holds the visits of
+// path, and returns it with the query of cat that reads columns.
+func duckDB(t *testing.T, cat *rules.Catalog, path string, columns ...string) (*sql.DB, string) {
+	t.Helper()
+	if columns == nil {
+		columns = sqlgen.DefaultColumns
+	}
+	q, err := sqlgen.GenerateOptions(cat, sqlgen.Options{Dialect: "duckdb", Table: "visits", SiteHosts: siteHosts, Columns: columns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1) // SET is per connection
+	abs, _ := filepath.Abs(path)
+	weight := ""
+	for _, c := range columns {
+		if c == "visits" {
+			weight = ", CAST(NULLIF(trim(visits), '') AS BIGINT) AS visits"
+		}
+	}
+	load := fmt.Sprintf(`CREATE TABLE visits AS
+SELECT * REPLACE (CAST(ts AS TIMESTAMP) AS ts%s)
+FROM read_csv('%s', all_varchar = true, header = true, quote = '"', escape = '"')`, weight, strings.ReplaceAll(abs, "'", "''"))
+	if strings.HasSuffix(path, ".parquet") {
+		// As the README's recipe: Parquet timestamps in UTC are TIMESTAMP
+		// WITH TIME ZONE, whose day is taken in the session's zone.
+		load = fmt.Sprintf(`SET TimeZone = 'UTC'; CREATE VIEW visits AS SELECT * FROM read_parquet('%s')`, strings.ReplaceAll(abs, "'", "''"))
+	}
+	if _, err := db.Exec(load); err != nil {
+		t.Fatal(err)
+	}
+	return db, q
 }
 
 // TestCopyRecipe runs the README's DuckDB recipe: the printed query inside
