@@ -149,6 +149,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	}
 	entries := make([]cachedInput, len(inputs))
 	var toRead []int // indexes in inputs
+	isNew := make([]bool, len(inputs))
 	dirty := map[aggregate.Day]bool{}
 	for i, in := range inputs {
 		fi, err := os.Stat(in.Path)
@@ -163,6 +164,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 		}
 		entries[i] = e
 		toRead = append(toRead, i)
+		isNew[i] = true
 	}
 	// Inputs changed or gone: their days are stale.
 	for _, c := range byPath {
@@ -211,8 +213,9 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	for k, i := range toRead {
 		entries[i].SHA256 = hr.h[k].SHA256
 		entries[i].Stats = perInput[k]
-		entries[i].Days = dayStrings(fresh.InputDays(k))
-		for _, d := range fresh.InputDays(k) {
+		days := fresh.InputDays(k)
+		entries[i].Days = dayStrings(days)
+		for _, d := range days {
 			dirty[d] = true
 		}
 	}
@@ -221,7 +224,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	// from every input that has visits on it, in order.
 	var again []int
 	for i, e := range entries {
-		if slices.Contains(toRead, i) {
+		if isNew[i] {
 			again = append(again, i)
 			continue
 		}
@@ -275,11 +278,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	for _, d := range present {
 		all[d] = true
 	}
-	days := make([]aggregate.Day, 0, len(all))
-	for d := range all {
-		days = append(days, d)
-	}
-	slices.Sort(days)
+	days := sortedDays(all)
 	idx := &rollupIndex{Format: indexFormat, Refreport: Version, Sources: j.cat.Hash, Settings: j.settingsHash(),
 		Zone: j.loc.String(), Inputs: entries, Days: dayStrings(days)}
 	b, err := json.MarshalIndent(idx, "", "  ")

@@ -27,7 +27,6 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -311,12 +310,9 @@ const maxSiteHosts = 64
 // Location returns the zone days are bucketed in.
 func (r *Rollup) Location() *time.Location { return r.loc }
 
-// lookup returns s's id, if s is interned. A small cache indexed by the
-// string's hash answers most lookups without touching the big map; a hit
-// is checked against the interned copy, so it is never wrong.
-func (r *Rollup) lookup(s string) (uint32, bool) { return r.lookupHash(s, maphash.String(seed, s)) }
-
-// lookupHash is lookup of s, whose hash is h.
+// lookupHash returns s's id, if s is interned; h is s's hash. A small
+// cache indexed by the hash answers most lookups without touching the big
+// map; a hit is checked against the interned copy, so it is never wrong.
 func (r *Rollup) lookupHash(s string, h uint64) (uint32, bool) {
 	slot := &r.cache[h&(internCacheSize-1)]
 	if id := *slot; id != 0 && r.strs[id-1] == s {
@@ -403,6 +399,8 @@ var seed = maphash.MakeSeed()
 type Prepared struct {
 	landing, example   string
 	hLanding, hExample uint64
+	tags               string // the DimTags value, "" for an untagged visit
+	hTags              uint64
 	// Hashes of the classification's source and values, cut to length.
 	hSource, hHost, hSpelling, hMedium, hCampaign uint64
 }
@@ -421,6 +419,10 @@ func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
 	p.hSpelling = hashClipped(res.UTMSource)
 	p.hMedium = hashClipped(res.UTMMedium)
 	p.hCampaign = hashClipped(res.UTMCampaign)
+	if res.UTMSource != "" || res.UTMMedium != "" || res.UTMCampaign != "" {
+		p.tags = TagsValue(res.UTMSource != "", res.UTMMedium != "", res.UTMCampaign != "", res.UTMCampaign)
+		p.hTags = maphash.String(seed, p.tags)
+	}
 	return p
 }
 
@@ -495,15 +497,14 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	}
 	t.core[packCore(src, medium(res.Medium), res.Evidence, flags)] += w
 
-	if res.UTMSource != "" || res.UTMMedium != "" || res.UTMCampaign != "" {
+	if p.tags != "" {
 		// Whatever recognised the visit, even as direct: a campaign tagged
 		// without utm_source is direct or its referrer's.
-		tags := TagsValue(res.UTMSource != "", res.UTMMedium != "", res.UTMCampaign != "", res.UTMCampaign)
 		max := MaxValues
 		if !res.Known && res.Evidence != rules.EvidenceDirect && res.Evidence != rules.EvidenceInternal {
 			max = MaxUnknownValues
 		}
-		r.addDetail(t, src, DimTags, tags, maphash.String(seed, tags), w, max)
+		r.addDetail(t, src, DimTags, p.tags, p.hTags, w, max)
 	}
 
 	switch res.Evidence {
@@ -829,31 +830,8 @@ func (r *Rollup) Groups() []Group {
 			}, n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key.less(&out[j].Key) })
+	slices.SortFunc(out, func(a, b Group) int { return compareGroups(&a, &b) })
 	return out
-}
-
-func (a *Source) less(b *Source) bool {
-	if a.Name != b.Name {
-		return a.Name < b.Name
-	}
-	return !a.Known && b.Known
-}
-
-func (a *Key) less(b *Key) bool {
-	switch {
-	case a.Day != b.Day:
-		return a.Day < b.Day
-	case a.Source != b.Source:
-		return a.Source.less(&b.Source)
-	case a.Medium != b.Medium:
-		return a.Medium < b.Medium
-	case a.Evidence != b.Evidence:
-		return a.Evidence < b.Evidence
-	case a.NoReferrer != b.NoReferrer:
-		return !a.NoReferrer
-	}
-	return !a.Tagged && b.Tagged
 }
 
 // Detail is one detail group and its visits.
@@ -941,11 +919,6 @@ func (r *Rollup) Dropped() (d []Dropped, otherSources int64) {
 	for sd, n := range sum {
 		d = append(d, Dropped{Source{r.strs[sd.source.name], sd.source.known}, sd.dim, n})
 	}
-	sort.Slice(d, func(i, j int) bool {
-		if d[i].Source != d[j].Source {
-			return d[i].Source.less(&d[j].Source)
-		}
-		return d[i].Dim < d[j].Dim
-	})
+	sortDropped(d)
 	return d, otherSources
 }

@@ -331,11 +331,8 @@ func TestDetailsOrder(t *testing.T) {
 	}
 	d := r.Details()
 	for i := 1; i < len(d); i++ {
-		a, b := &d[i-1].DetailKey, &d[i].DetailKey
-		less := a.Day < b.Day || a.Day == b.Day && (a.Source.less(&b.Source) || a.Source == b.Source &&
-			(a.Dim < b.Dim || a.Dim == b.Dim && a.Value < b.Value))
-		if !less {
-			t.Fatalf("Details out of order at %d: %+v before %+v", i, *a, *b)
+		if compareDetails(&d[i-1], &d[i]) >= 0 {
+			t.Fatalf("Details out of order at %d: %+v before %+v", i, d[i-1].DetailKey, d[i].DetailKey)
 		}
 	}
 	if len(d) < 50 || d[0].Day >= 0 {

@@ -17,8 +17,8 @@ import (
 )
 
 // Row is one row of a rollup file: one group of one day. The README's
-// "Rollup files" section documents the columns; Kind says which of them a
-// row uses.
+// "Running at scale" section documents the columns; Kind says which of
+// them a row uses.
 type Row struct {
 	Kind       string `parquet:"kind,dict"`
 	Day        int32  `parquet:"day,date"`

@@ -66,6 +66,12 @@ func compareSource(a, b Source) int {
 	return cmp.Or(strings.Compare(a.Name, b.Name), compareBool(a.Known, b.Known))
 }
 
+func sortDropped(d []Dropped) {
+	slices.SortFunc(d, func(a, b Dropped) int {
+		return cmp.Or(compareSource(a.Source, b.Source), cmp.Compare(a.Dim, b.Dim))
+	})
+}
+
 func compareGroups(a, b *Group) int {
 	return cmp.Or(cmp.Compare(a.Day, b.Day), compareSource(a.Source, b.Source), strings.Compare(a.Medium, b.Medium),
 		cmp.Compare(a.Evidence, b.Evidence), compareBool(a.NoReferrer, b.NoReferrer), compareBool(a.Tagged, b.Tagged))
@@ -273,14 +279,12 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 // dropped breakdowns and the site host. Every day with visits must have
 // its span.
 func (s *Snapshot) finish(dropped map[Dropped]int64, siteHosts map[string]int64, spans map[Day][2]int64) error {
-	s.visits = 0
 	for _, g := range s.groups {
 		s.visits += g.Visits
 		if _, ok := spans[g.Day]; !ok {
 			return fmt.Errorf("day %s has visits but no span row", g.Day)
 		}
 	}
-	s.any = false
 	for _, sp := range spans {
 		if !s.any || sp[0] < s.minTime {
 			s.minTime = sp[0]
@@ -290,15 +294,11 @@ func (s *Snapshot) finish(dropped map[Dropped]int64, siteHosts map[string]int64,
 		}
 		s.any = true
 	}
-	s.dropped = s.dropped[:0]
 	for k, n := range dropped {
 		k.Visits = n
 		s.dropped = append(s.dropped, k)
 	}
-	slices.SortFunc(s.dropped, func(a, b Dropped) int {
-		return cmp.Or(compareSource(a.Source, b.Source), cmp.Compare(a.Dim, b.Dim))
-	})
-	s.siteHost = ""
+	sortDropped(s.dropped)
 	var best int64
 	for h, n := range siteHosts {
 		if n > best || n == best && h < s.siteHost {
