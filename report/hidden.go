@@ -198,7 +198,7 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 	}
 	perPage := map[string]map[string]int64{} // for the unseen share
-	for _, d := range v.details {
+	for d := range v.details {
 		if d.Dim != aggregate.DimLanding || !inMix(d.Day) || d.Value == aggregate.OtherValue {
 			continue
 		}
@@ -236,7 +236,7 @@ func (v *view) hiddenFit() *hiddenFit {
 		return isDirect(x.Source) && x.Dim == aggregate.DimLanding
 	}) {
 		kept = map[string]bool{}
-		for _, d := range v.details {
+		for d := range v.details {
 			if d.Dim == aggregate.DimLanding && isDirect(d.Source) {
 				kept[d.Value] = true
 			}

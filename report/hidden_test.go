@@ -95,12 +95,12 @@ func TestHiddenEstimateOnGen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	details, groups := r.Details(), r.Groups()
 	end := aggregate.DayFromDate(opts.End)
 	var judged, covered, under, over, unstated int
 	var sumTrue, sumPoint int64
 	estimated := map[string]bool{}
 	snap := r.Snapshot()
+	groups, details := snap.Groups(), snap.Details()
 	for k := range numPeriods {
 		asOf := end - aggregate.Day(k*periodDays)
 		v := &view{cat: cat, r: snap, groups: groups, details: details, asOf: asOf}

@@ -21,7 +21,7 @@ func (v *view) hygiene(campaigns []render.HygieneCampaign) render.HygienePage {
 		value  string
 	}
 	counts := map[key]int64{}
-	for _, d := range v.details {
+	for d := range v.details {
 		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
 			continue
 		}
@@ -174,7 +174,7 @@ func (v *view) partialCampaigns() []render.HygieneCampaign {
 	sets := map[key]map[string]int64{}
 	media := map[aggregate.Source]map[string]int64{} // utm_medium values in the vocabulary, by source
 	known := knownMediums(v.cat)
-	for _, d := range v.details {
+	for d := range v.details {
 		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
 			continue
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 	"time"
@@ -39,7 +40,7 @@ type view struct {
 	hostSource func(host string) rules.Result
 
 	groups  []aggregate.Group
-	details []aggregate.Detail
+	details iter.Seq[*aggregate.Detail]
 	medName map[string]string
 }
 
@@ -459,7 +460,7 @@ func (v *view) collectSources() map[string]*sourceData {
 		c := countsOf(d.mediums, g.Medium)
 		c.add(v, g.Day, g.Visits)
 	}
-	for _, g := range v.details {
+	for g := range v.details {
 		d := get(g.Source)
 		if d == nil {
 			continue
@@ -657,7 +658,7 @@ func (v *view) unrecognised() render.UnrecognisedPage {
 		c.add(v, g.Day, g.Visits)
 	}
 	examples := map[string]map[string]int64{}
-	for _, d := range v.details {
+	for d := range v.details {
 		if d.Dim != aggregate.DimReferrer || d.Source.Known || !v.cur.has(d.Day) || hosts[d.Source.Name] == nil {
 			continue
 		}

@@ -119,12 +119,13 @@ type Key struct {
 	Tagged     bool // the visit had a utm_source tag
 }
 
-// DetailKey is one group of the detail table.
+// DetailKey is one group of the detail table. Its fields are in the
+// order that packs them tightest: a build holds millions.
 type DetailKey struct {
-	Day    Day
 	Source Source
-	Dim    Dim
 	Value  string
+	Day    Day
+	Dim    Dim
 }
 
 type sourceRef struct {
@@ -842,43 +843,53 @@ type Detail struct {
 
 // Details returns every detail group, sorted by key.
 func (r *Rollup) Details() []Detail {
-	// Sort on integers: each string's rank in the order of all interned
-	// strings stands for the string, which is much faster than comparing
-	// a million keys' strings. Day by day, so that only one day's keys
-	// are held besides the result, which is made at its final size.
-	rank := r.ranks()
-	type sortKey struct {
-		hi, lo      uint64 // source rank, known; dim, value rank
-		cell, count uint32
-	}
-	days := make([]Day, 0, len(r.days))
 	total := 0
-	for day, t := range r.days {
-		days = append(days, day)
+	for _, t := range r.days {
 		total += len(t.detail)
 	}
-	slices.Sort(days)
 	out := make([]Detail, 0, total)
-	var keys []sortKey
-	for _, day := range days {
-		t := r.days[day]
-		keys = keys[:0]
-		for i, j := range t.detail {
-			c := r.cellKeys[i]
-			keys = append(keys, sortKey{uint64(rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(rank[c.value]), i, j})
-		}
-		slices.SortFunc(keys, func(a, b sortKey) int {
-			if c := cmp.Compare(a.hi, b.hi); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.lo, b.lo)
-		})
-		for _, k := range keys {
-			c := r.cellKeys[k.cell]
-			src := c.sourceRef()
-			out = append(out, Detail{DetailKey{day, Source{r.strs[src.name], src.known}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[k.count]})
-		}
+	var d detailSorter
+	d.rank = r.ranks()
+	for _, day := range r.Days() {
+		out = d.appendDay(out, r, day)
 	}
+	return out
+}
+
+// detailSorter puts a day's detail groups in key order. It sorts on
+// integers: each string's rank in the order of all interned strings
+// stands for the string, which is much faster than comparing a million
+// keys' strings.
+type detailSorter struct {
+	rank []uint32 // by string id
+	keys []detailSortKey
+}
+
+type detailSortKey struct {
+	hi, lo      uint64 // source rank, known; dim, value rank
+	cell, count uint32
+}
+
+// appendDay appends day's detail groups to out, sorted.
+func (d *detailSorter) appendDay(out []Detail, r *Rollup, day Day) []Detail {
+	t := r.days[day]
+	keys := d.keys[:0]
+	for i, j := range t.detail {
+		c := r.cellKeys[i]
+		keys = append(keys, detailSortKey{uint64(d.rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(d.rank[c.value]), i, j})
+	}
+	slices.SortFunc(keys, func(a, b detailSortKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.lo, b.lo)
+	})
+	for _, k := range keys {
+		c := r.cellKeys[k.cell]
+		src := c.sourceRef()
+		out = append(out, Detail{DetailKey{Source{r.strs[src.name], src.known}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[k.count]})
+	}
+	d.keys = keys
 	return out
 }
 

@@ -63,7 +63,7 @@ func (r *Rollup) DayRows(day Day) []Row {
 	details := make([]Detail, 0, len(t.detail))
 	for i, j := range t.detail {
 		c := r.cellKeys[i]
-		details = append(details, Detail{DetailKey{day, Source{r.strs[c.source], c.dim&1 != 0}, Dim(c.dim >> 1), r.strs[c.value]}, t.counts[j]})
+		details = append(details, Detail{DetailKey{Source{r.strs[c.source], c.dim&1 != 0}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[j]})
 	}
 	slices.SortFunc(details, func(a, b Detail) int { return compareDetails(&a, &b) })
 	rows := make([]Row, 0, len(groups)+len(details)+len(t.dropped)+len(t.siteHosts)+2)

@@ -67,7 +67,7 @@ func TestFileRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back.Groups(), want.Groups()) {
 		t.Error("groups differ after a round trip")
 	}
-	if !reflect.DeepEqual(back.Details(), want.Details()) {
+	if !reflect.DeepEqual(slices.Collect(back.Details()), slices.Collect(want.Details())) {
 		t.Error("details differ after a round trip")
 	}
 	d1, o1 := want.Dropped()
@@ -161,7 +161,7 @@ func TestReadOptionalAndBad(t *testing.T) {
 	if len(g) != 1 || g[0].Visits != 5 || g[0].Source.Name != "google" || g[0].Evidence != rules.EvidenceReferrer {
 		t.Errorf("groups = %+v, want google 5", g)
 	}
-	if d := r.Details(); len(d) != 1 || d[0].Visits != 8 || d[0].Value != "/a" {
+	if d := slices.Collect(r.Details()); len(d) != 1 || d[0].Visits != 8 || d[0].Value != "/a" {
 		t.Errorf("details = %+v, want /a 8", d)
 	}
 

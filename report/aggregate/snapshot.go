@@ -3,6 +3,7 @@ package aggregate
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ import (
 type Snapshot struct {
 	loc              *time.Location
 	groups           []Group
-	details          []Detail
+	details          [][]Detail // a day's each, in key order
 	dropped          []Dropped
 	otherSources     int64
 	siteHost         string
@@ -25,11 +26,22 @@ type Snapshot struct {
 	any              bool
 }
 
-// Snapshot returns r's tables.
+// Snapshot returns r's tables. It takes r's memory as it goes: each day's
+// table is let go once its detail groups are made, so that the two are
+// never held whole at once. r must not be used after.
 func (r *Rollup) Snapshot() *Snapshot {
-	s := &Snapshot{loc: r.loc, groups: r.Groups(), details: r.Details(), siteHost: r.SiteHost(),
+	s := &Snapshot{loc: r.loc, groups: r.Groups(), siteHost: r.SiteHost(),
 		visits: r.visits, minTime: r.minTime, maxTime: r.maxTime, any: r.any}
 	s.dropped, s.otherSources = r.Dropped()
+	r.ids, r.cells = nil, nil // nothing is looked up any more
+	var d detailSorter
+	d.rank = r.ranks()
+	for _, day := range r.Days() {
+		if details := d.appendDay(make([]Detail, 0, len(r.days[day].detail)), r, day); len(details) > 0 {
+			s.details = append(s.details, details)
+		}
+		delete(r.days, day)
+	}
 	return s
 }
 
@@ -39,8 +51,19 @@ func (s *Snapshot) Location() *time.Location { return s.loc }
 // Groups returns every core group, sorted by key.
 func (s *Snapshot) Groups() []Group { return s.groups }
 
-// Details returns every detail group, sorted by key.
-func (s *Snapshot) Details() []Detail { return s.details }
+// Details yields every detail group, sorted by key. A build holds
+// millions: they are kept a day at a time, not in one slice.
+func (s *Snapshot) Details() iter.Seq[*Detail] {
+	return func(yield func(*Detail) bool) {
+		for _, chunk := range s.details {
+			for i := range chunk {
+				if !yield(&chunk[i]) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // Dropped is Rollup.Dropped.
 func (s *Snapshot) Dropped() ([]Dropped, int64) { return s.dropped, s.otherSources }
@@ -95,6 +118,14 @@ type filePart struct {
 // part turns checked rows into a filePart.
 func part(rows []Row) *filePart {
 	p := &filePart{dropped: map[Dropped]int64{}, siteHosts: map[string]int64{}, spans: map[Day][2]int64{}}
+	// The details are kept as they are made here: at their exact size.
+	n := 0
+	for i := range rows {
+		if _, ok := dimByName[rows[i].Kind]; ok && !rows[i].Other {
+			n++
+		}
+	}
+	p.details = make([]Detail, 0, n)
 	for i := range rows {
 		row := &rows[i]
 		day := Day(row.Day)
@@ -118,7 +149,7 @@ func part(rows []Row) *filePart {
 				p.dropped[Dropped{Source: src, Dim: dim}] += row.Visits
 				continue
 			}
-			p.details = append(p.details, Detail{DetailKey{day, src, dim, row.Value}, row.Visits})
+			p.details = append(p.details, Detail{DetailKey{src, row.Value, day, dim}, row.Visits})
 		}
 	}
 	return p
@@ -261,18 +292,41 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 	for _, g := range groups {
 		s.groups = append(s.groups, g...)
 	}
-	s.details = make([]Detail, 0, nd)
-	for _, d := range details {
-		s.details = append(s.details, d...)
-	}
 	if !sorted {
+		all := make([]Detail, 0, nd)
+		for _, d := range details {
+			all = append(all, d...)
+		}
 		s.groups = sortSum(s.groups, compareGroups, addGroup)
-		s.details = sortSum(s.details, compareDetails, addDetail)
+		details = [][]Detail{sortSum(all, compareDetails, addDetail)}
 	}
+	s.details = byDay(details)
 	if err := s.finish(dropped, siteHosts, spans); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// byDay cuts sorted chunks of detail groups into one chunk a day, the
+// form a Snapshot holds them in. In the usual case, a file a day, it
+// copies nothing.
+func byDay(chunks [][]Detail) [][]Detail {
+	var out [][]Detail
+	for _, c := range chunks {
+		for len(c) > 0 {
+			n := 1
+			for n < len(c) && c[n].Day == c[0].Day {
+				n++
+			}
+			if k := len(out) - 1; k >= 0 && out[k][0].Day == c[0].Day {
+				out[k] = append(slices.Clip(out[k]), c[:n]...)
+			} else {
+				out = append(out, c[:n])
+			}
+			c = c[n:]
+		}
+	}
+	return out
 }
 
 // finish sets what is summed over the groups: visits, the time range, the
