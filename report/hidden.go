@@ -2,8 +2,11 @@ package report
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/webmasterid/refreport/report/aggregate"
 	"github.com/webmasterid/refreport/report/render"
@@ -85,32 +88,7 @@ func (v *view) hiddenEstimates() map[string]*render.HiddenEstimate {
 	q, reach := f.shares(f.totals, nil)
 	h := f.em(q, reach, f.direct(), nil, hiddenMaxIter)
 
-	// The range: the fit over resampled counts, from a fixed seed, so
-	// that a build stays deterministic.
-	rng := splitmix(0x5eed)
-	boot := make([][]float64, len(f.ids))
-	d := make([]float64, len(f.pages))
-	rec := make([][]float64, len(f.pages))
-	for i := range f.pages {
-		rec[i] = make([]float64, len(f.pages[i].rec))
-	}
-	totals := make([]float64, len(f.totals))
-	for range hiddenBootstrap {
-		copy(totals, f.totals)
-		for i, p := range f.pages {
-			d[i] = poisson(&rng, p.direct)
-			for k, n := range p.rec {
-				rec[i][k] = poisson(&rng, n)
-				totals[p.srcs[k]] += rec[i][k] - n
-			}
-		}
-		bq, breach := f.shares(totals, rec)
-		bh := f.em(bq, breach, d, h, hiddenBootIter) // from the point fit: a resample moves it a little
-		for s, x := range bh {
-			boot[s] = append(boot[s], x)
-		}
-	}
-
+	boot := f.bootstrap(h)
 	out := map[string]*render.HiddenEstimate{}
 	for s, id := range f.ids {
 		if id == otherSources || reach[s] < hiddenMinReach {
@@ -183,12 +161,21 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 		return otherSources, true
 	}
-	type counts struct {
+	// Pages and components are numbered as they are met, and the visits
+	// of a component on a page kept by the pair: millions of details go
+	// through here, and string-keyed maps of maps cost most of a build's
+	// estimate.
+	type pageCounts struct {
 		internal, search, all int64 // all: visits but direct ones
-		bySource              map[string]int64
+		direct                      int64
 	}
-	pages := map[string]*counts{}
-	direct := map[string]int64{}
+	pageIndex := map[string]int32{}
+	var paths []string
+	var pages []pageCounts
+	compIndex := map[string]int32{}
+	var comps []string
+	type pair struct{ comp, page int32 }
+	bySource := map[pair]int64{}
 	// A source's recognised visits: all of them, also those on pages its
 	// landing breakdown had no room for.
 	totals := map[string]int64{}
@@ -197,34 +184,52 @@ func (v *view) hiddenFit() *hiddenFit {
 			totals[c] += g.Visits
 		}
 	}
-	perPage := map[string]map[string]int64{} // for the unseen share
+	// Details come sorted by day and source: the last source's part of
+	// the mixture is remembered.
+	var last aggregate.Source
+	var lastComp int32
+	var lastOK, lastSearch, seen bool
 	for d := range v.details {
 		if d.Dim != aggregate.DimLanding || !inMix(d.Day) || d.Value == aggregate.OtherValue {
 			continue
 		}
+		pi, ok := pageIndex[d.Value]
+		if !ok {
+			pi = int32(len(paths))
+			pageIndex[d.Value] = pi
+			paths = append(paths, d.Value)
+			pages = append(pages, pageCounts{})
+		}
+		p := &pages[pi]
 		if isDirect(d.Source) {
 			if v.cur.has(d.Day) {
-				direct[d.Value] += d.Visits
+				p.direct += d.Visits
 			}
 			continue
 		}
-		p := pages[d.Value]
-		if p == nil {
-			p = &counts{bySource: map[string]int64{}}
-			pages[d.Value] = p
-		}
 		p.all += d.Visits
-		c, ok := component(d.Source)
-		if !ok {
+		if !seen || d.Source != last {
+			last, seen = d.Source, true
+			var c string
+			c, lastOK = component(d.Source)
+			if lastOK {
+				ci, ok := compIndex[c]
+				if !ok {
+					ci = int32(len(comps))
+					compIndex[c] = ci
+					comps = append(comps, c)
+				}
+				lastComp = ci
+			}
+			src, ok := v.cat.Source(d.Source.Name)
+			lastSearch = ok && d.Source.Known && src.Medium == rules.MediumSearch
+		}
+		if !lastOK {
 			p.internal += d.Visits
 			continue
 		}
-		p.bySource[c] += d.Visits
-		if perPage[c] == nil {
-			perPage[c] = map[string]int64{}
-		}
-		perPage[c][d.Value] += d.Visits
-		if src, ok := v.cat.Source(d.Source.Name); ok && d.Source.Known && src.Medium == rules.MediumSearch {
+		bySource[pair{lastComp, pi}] += d.Visits
+		if lastSearch {
 			p.search += d.Visits
 		}
 	}
@@ -251,42 +256,106 @@ func (v *view) hiddenFit() *hiddenFit {
 	index := map[string]int{}
 	for i, id := range f.ids {
 		index[id] = i
-		f.totals = append(f.totals, float64(totals[id]))
-		// Good-Turing: the share of visits still to land on unseen pages
-		// is about the share of pages seen once.
-		var once, all int64
-		for _, n := range perPage[id] {
-			all += n
-			if n == 1 {
-				once++
-			}
+	}
+	// Good-Turing: the share of a source's visits still to land on
+	// unseen pages is about the share of pages seen once.
+	once, all := make([]int64, len(comps)), make([]int64, len(comps))
+	onPage := make([][]int32, len(paths)) // the components with visits on each page
+	for k, n := range bySource {
+		all[k.comp] += n
+		if n == 1 {
+			once[k.comp]++
 		}
+		onPage[k.page] = append(onPage[k.page], k.comp)
+	}
+	for _, id := range f.ids {
+		f.totals = append(f.totals, float64(totals[id]))
 		u := 0.0
-		if all > 0 {
-			u = math.Min(hiddenMaxUnseen, float64(once)/float64(all))
+		if ci, ok := compIndex[id]; ok && all[ci] > 0 {
+			u = math.Min(hiddenMaxUnseen, float64(once[ci])/float64(all[ci]))
 		}
 		f.unseen = append(f.unseen, u)
 	}
-	paths := make([]string, 0, len(pages))
-	for path, p := range pages {
-		if path == "/" || path == "" || len(p.bySource) == 0 || kept != nil && !kept[path] ||
+	order := make([]int32, 0, len(paths))
+	for pi, path := range paths {
+		p := &pages[pi]
+		if path == "/" || path == "" || len(onPage[pi]) == 0 || kept != nil && !kept[path] ||
 			float64(p.search+p.internal) > hiddenMaxOwned*float64(p.all) {
 			continue
 		}
-		paths = append(paths, path)
+		order = append(order, int32(pi))
 	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		p := pages[path]
-		hp := hiddenPage{path: path, direct: float64(direct[path])}
-		for id, n := range p.bySource {
-			hp.srcs = append(hp.srcs, index[id])
-			hp.rec = append(hp.rec, float64(n))
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(paths[a], paths[b]) })
+	for _, pi := range order {
+		hp := hiddenPage{path: paths[pi], direct: float64(pages[pi].direct)}
+		for _, ci := range onPage[pi] {
+			hp.srcs = append(hp.srcs, index[comps[ci]])
+			hp.rec = append(hp.rec, float64(bySource[pair{ci, pi}]))
 		}
 		sort.Sort(bySrc(hp))
 		f.pages = append(f.pages, hp)
 	}
 	return f
+}
+
+// resample is one draw of the counts the fit is made on.
+type resample struct {
+	d, totals []float64
+	rec       [][]float64
+}
+
+// bootstrap returns, per source, the fit over hiddenBootstrap resampled
+// counts, each fit started from h. The draws are made in turn from a
+// fixed seed, so that a build stays deterministic; the fits, most of the
+// work, run on every core, each draw's fit the same wherever it runs.
+func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
+	workers := runtime.GOMAXPROCS(0)
+	free := make(chan *resample, workers+1)
+	for range workers + 1 {
+		r := &resample{d: make([]float64, len(f.pages)), totals: make([]float64, len(f.totals)), rec: make([][]float64, len(f.pages))}
+		for i := range f.pages {
+			r.rec[i] = make([]float64, len(f.pages[i].rec))
+		}
+		free <- r
+	}
+	type job struct {
+		b int
+		r *resample
+	}
+	jobs := make(chan job)
+	fits := make([][]float64, hiddenBootstrap)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				q, reach := f.shares(j.r.totals, j.r.rec)
+				fits[j.b] = f.em(q, reach, j.r.d, h, hiddenBootIter) // from the point fit: a resample moves it a little
+				free <- j.r
+			}
+		})
+	}
+	rng := splitmix(0x5eed)
+	for b := range hiddenBootstrap {
+		r := <-free
+		copy(r.totals, f.totals)
+		for i, p := range f.pages {
+			r.d[i] = poisson(&rng, p.direct)
+			for k, n := range p.rec {
+				r.rec[i][k] = poisson(&rng, n)
+				r.totals[p.srcs[k]] += r.rec[i][k] - n
+			}
+		}
+		jobs <- job{b, r}
+	}
+	close(jobs)
+	wg.Wait()
+	boot := make([][]float64, len(f.ids))
+	for _, fit := range fits {
+		for s, x := range fit {
+			boot[s] = append(boot[s], x)
+		}
+	}
+	return boot
 }
 
 type bySrc hiddenPage
