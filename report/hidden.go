@@ -167,7 +167,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	// estimate.
 	type pageCounts struct {
 		internal, search, all int64 // all: visits but direct ones
-		direct                      int64
+		direct                int64
 	}
 	pageIndex := map[string]int32{}
 	var paths []string
