@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/parquet-go/parquet-go/encoding"
 
 	"github.com/webmasterid/refreport/report/rules"
 )
@@ -152,7 +153,9 @@ func readFile(path string) ([]Row, error) {
 //
 // It reads column by column through the page API: decoding rows into
 // structs costs several microseconds a row, and a nightly render reads
-// every day of the rollups.
+// every day of the rollups. Strings and integers are read from the
+// pages' own slices, and a dictionary's strings made once, not once a
+// row; booleans, four columns of bits, go through parquet.Value.
 func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 	defer func() {
 		// parquet-go panics on some malformed files.
@@ -164,42 +167,21 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 	if err != nil {
 		return nil, err
 	}
-	type column struct {
-		name  string
-		index int
-		set   func(row *Row, v parquet.Value)
+	columns := []rollupColumn{
+		{name: "kind", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Kind = s }},
+		{name: "day", kind: parquet.Int32, i32: func(r *Row, v int32) { r.Day = v }},
+		{name: "source", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Source = s }},
+		{name: "known", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Known = v }},
+		{name: "medium", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Medium = s }},
+		{name: "evidence", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Evidence = s }},
+		{name: "no_referrer", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.NoReferrer = v }},
+		{name: "tagged", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Tagged = v }},
+		{name: "value", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Value = s }},
+		{name: "other", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Other = v }},
+		{name: "visits", kind: parquet.Int64, i64: func(r *Row, v int64) { r.Visits = v }},
+		{name: "first_visit", kind: parquet.Int64, i64: func(r *Row, v int64) { r.FirstVisit = v }},
+		{name: "last_visit", kind: parquet.Int64, i64: func(r *Row, v int64) { r.LastVisit = v }},
 	}
-	strs := map[string]string{} // repeated values share one string
-	str := func(v parquet.Value) string {
-		b := v.ByteArray()
-		if s, ok := strs[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		if len(strs) < 1<<16 {
-			strs[s] = s
-		}
-		return s
-	}
-	columns := []column{
-		{name: "kind", set: func(r *Row, v parquet.Value) { r.Kind = str(v) }},
-		{name: "day", set: func(r *Row, v parquet.Value) { r.Day = v.Int32() }},
-		{name: "source", set: func(r *Row, v parquet.Value) { r.Source = str(v) }},
-		{name: "known", set: func(r *Row, v parquet.Value) { r.Known = v.Boolean() }},
-		{name: "medium", set: func(r *Row, v parquet.Value) { r.Medium = str(v) }},
-		{name: "evidence", set: func(r *Row, v parquet.Value) { r.Evidence = str(v) }},
-		{name: "no_referrer", set: func(r *Row, v parquet.Value) { r.NoReferrer = v.Boolean() }},
-		{name: "tagged", set: func(r *Row, v parquet.Value) { r.Tagged = v.Boolean() }},
-		{name: "value", set: func(r *Row, v parquet.Value) { r.Value = str(v) }},
-		{name: "other", set: func(r *Row, v parquet.Value) { r.Other = v.Boolean() }},
-		{name: "visits", set: func(r *Row, v parquet.Value) { r.Visits = v.Int64() }},
-		{name: "first_visit", set: func(r *Row, v parquet.Value) { r.FirstVisit = v.Int64() }},
-		{name: "last_visit", set: func(r *Row, v parquet.Value) { r.LastVisit = v.Int64() }},
-	}
-	want := map[string]parquet.Kind{"kind": parquet.ByteArray, "day": parquet.Int32, "source": parquet.ByteArray,
-		"known": parquet.Boolean, "medium": parquet.ByteArray, "evidence": parquet.ByteArray,
-		"no_referrer": parquet.Boolean, "tagged": parquet.Boolean, "value": parquet.ByteArray,
-		"other": parquet.Boolean, "visits": parquet.Int64, "first_visit": parquet.Int64, "last_visit": parquet.Int64}
 	schema := pf.Schema()
 	for i := range columns {
 		c := &columns[i]
@@ -210,60 +192,46 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 		case !ok:
 			c.index = -1
 			continue
-		case leaf.Node.Type().Kind() != want[c.name] || leaf.MaxRepetitionLevel > 0:
-			return nil, fmt.Errorf("column %s: type %s, want %s", c.name, leaf.Node.Type(), want[c.name])
+		case leaf.Node.Type().Kind() != c.kind || leaf.MaxRepetitionLevel > 0:
+			return nil, fmt.Errorf("column %s: type %s, want %s", c.name, leaf.Node.Type(), c.kind)
 		}
-		c.index = leaf.ColumnIndex
+		c.index, c.maxDef = leaf.ColumnIndex, byte(leaf.MaxDefinitionLevel)
 	}
 	if pf.NumRows() > maxFileRows {
 		return nil, fmt.Errorf("%d rows: more than a rollup file of one day can hold", pf.NumRows())
 	}
 	rows = make([]Row, pf.NumRows())
+	d := &rowDecoder{strs: map[string]string{}, vals: make([]parquet.Value, 1024)}
 	base := 0
-	vals := make([]parquet.Value, 1024)
 	for _, rg := range pf.RowGroups() {
 		n := int(rg.NumRows())
 		if base+n > len(rows) {
 			return nil, errors.New("row groups hold more rows than the file says")
 		}
 		chunks := rg.ColumnChunks()
-		for _, c := range columns {
+		for ci := range columns {
+			c := &columns[ci]
 			if c.index < 0 {
 				continue
 			}
 			pages := chunks[c.index].Pages()
+			d.dict = nil // a chunk's dictionary may reuse an earlier one's memory
 			i := base
 			for {
 				page, err := pages.ReadPage()
 				if err == io.EOF {
 					break
 				}
+				if err == nil {
+					var k int
+					k, err = d.page(c, page, rows[i:base+n])
+					i += k
+					parquet.Release(page)
+				}
 				if err != nil {
 					pages.Close()
 					return nil, fmt.Errorf("column %s: %w", c.name, err)
 				}
-				vr := page.Values()
-				for {
-					k, err := vr.ReadValues(vals)
-					if i+k > base+n {
-						pages.Close()
-						return nil, fmt.Errorf("column %s: more values than rows", c.name)
-					}
-					for _, v := range vals[:k] {
-						if !v.IsNull() {
-							c.set(&rows[i], v)
-						}
-						i++
-					}
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						pages.Close()
-						return nil, fmt.Errorf("column %s: %w", c.name, err)
-					}
-				}
-				parquet.Release(page)
 			}
 			pages.Close()
 			if i != base+n {
@@ -273,6 +241,154 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 		base += n
 	}
 	return rows[:base], nil
+}
+
+// rollupColumn is a column of the rollup schema, and where its values go.
+type rollupColumn struct {
+	name   string
+	kind   parquet.Kind
+	index  int  // in the file; -1 when the file lacks it
+	maxDef byte // 0 for a required column
+	str    func(*Row, string)
+	i32    func(*Row, int32)
+	i64    func(*Row, int64)
+	bool   func(*Row, bool)
+}
+
+// rowDecoder reads the pages of one rollup file.
+type rowDecoder struct {
+	strs     map[string]string // repeated values share one string
+	dict     parquet.Dictionary
+	dictStrs []string // dict's strings
+	vals     []parquet.Value
+}
+
+func (d *rowDecoder) str(b []byte) string {
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.strs) < 1<<16 {
+		d.strs[s] = s
+	}
+	return s
+}
+
+// page reads a page of column c into rows, which has room for the rest of
+// the row group, and returns the rows read.
+func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, error) {
+	n := int(page.NumRows())
+	if n < 0 || n > len(rows) {
+		return 0, errors.New("more values than rows")
+	}
+	if c.bool != nil {
+		return d.values(c, page, rows)
+	}
+	def := page.DefinitionLevels()
+	if c.maxDef > 0 && len(def) != n {
+		return 0, fmt.Errorf("%d definition levels for %d rows", len(def), n)
+	}
+	data := page.Data()
+	var idx []int32
+	if dict := page.Dictionary(); dict != nil {
+		if data.Kind() != encoding.Int32 {
+			return 0, fmt.Errorf("dictionary page holds %s values", data.Kind())
+		}
+		idx = data.Int32()
+		data = dict.Page().Data()
+		if c.str != nil && dict != d.dict {
+			d.dict, d.dictStrs = dict, d.dictStrs[:0]
+			b, offs := data.ByteArray()
+			if err := checkOffsets(b, offs); err != nil {
+				return 0, err
+			}
+			for e := 0; e+1 < len(offs); e++ {
+				d.dictStrs = append(d.dictStrs, d.str(b[offs[e]:offs[e+1]]))
+			}
+		}
+	}
+	var b []byte
+	var offs []uint32
+	var i32 []int32
+	var i64 []int64
+	nvals := 0
+	switch {
+	case c.str != nil && idx != nil:
+		nvals = len(d.dictStrs)
+	case c.str != nil:
+		b, offs = data.ByteArray()
+		if err := checkOffsets(b, offs); err != nil {
+			return 0, err
+		}
+		nvals = max(len(offs)-1, 0)
+	case c.i32 != nil:
+		i32 = data.Int32()
+		nvals = len(i32)
+	default:
+		i64 = data.Int64()
+		nvals = len(i64)
+	}
+	v := 0 // the next value, of the non-null ones
+	for r := range n {
+		if c.maxDef > 0 && def[r] != c.maxDef {
+			continue // null: the zero value
+		}
+		j := v
+		if idx != nil {
+			if v >= len(idx) {
+				return 0, errors.New("fewer values than rows")
+			}
+			j = int(idx[v])
+		}
+		if j < 0 || j >= nvals {
+			return 0, fmt.Errorf("value %d of %d out of range", j, nvals)
+		}
+		v++
+		switch {
+		case c.str != nil && idx != nil:
+			c.str(&rows[r], d.dictStrs[j])
+		case c.str != nil:
+			c.str(&rows[r], d.str(b[offs[j]:offs[j+1]]))
+		case c.i32 != nil:
+			c.i32(&rows[r], i32[j])
+		default:
+			c.i64(&rows[r], i64[j])
+		}
+	}
+	return n, nil
+}
+
+// values reads a page of column c value by value.
+func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int, error) {
+	vr := page.Values()
+	i := 0
+	for {
+		k, err := vr.ReadValues(d.vals)
+		if i+k > len(rows) {
+			return i, errors.New("more values than rows")
+		}
+		for _, v := range d.vals[:k] {
+			if !v.IsNull() {
+				c.bool(&rows[i], v.Boolean())
+			}
+			i++
+		}
+		if err == io.EOF {
+			return i, nil
+		}
+		if err != nil {
+			return i, err
+		}
+	}
+}
+
+func checkOffsets(b []byte, offs []uint32) error {
+	for e := 1; e < len(offs); e++ {
+		if offs[e] < offs[e-1] || int(offs[e]) > len(b) {
+			return errors.New("bad string offsets")
+		}
+	}
+	return nil
 }
 
 // maxFileRows bounds a rollup file: a day holds at most a few million
