@@ -223,3 +223,50 @@ func BenchmarkRenderModel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadSnapshot times reading rollup files back, as render and a
+// cached build do every night: the benchmark file's rollup, written a
+// file a day, read into a snapshot.
+func BenchmarkReadSnapshot(b *testing.B) {
+	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, _, err := scan(context.Background(), inputs, ingest.Options{Location: time.UTC}, matcher(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var paths []string
+	for _, day := range r.Days() {
+		p := filepath.Join(dir, day.String()+".parquet")
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.WriteDay(f, day); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	var rows int
+	for d := range r.Snapshot().Details() {
+		if d.Visits > 0 {
+			rows++
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := aggregate.ReadSnapshot([][]string{paths}, time.UTC)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Visits() == 0 {
+			b.Fatal("no visits")
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "details/s")
+}
