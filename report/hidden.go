@@ -161,10 +161,10 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 		return otherSources, true
 	}
-	// Pages and components are numbered as they are met, and the visits
-	// of a component on a page kept by the pair: millions of details go
-	// through here, and string-keyed maps of maps cost most of a build's
-	// estimate.
+	// Pages are numbered as they are met, components by their place in
+	// f.ids, and the visits of a component on a page kept by the pair:
+	// millions of details go through here, and string-keyed maps of maps
+	// cost most of a build's estimate.
 	type pageCounts struct {
 		internal, search, all int64 // all: visits but direct ones
 		direct                int64
@@ -172,8 +172,6 @@ func (v *view) hiddenFit() *hiddenFit {
 	pageIndex := map[string]int32{}
 	var paths []string
 	var pages []pageCounts
-	compIndex := map[string]int32{}
-	var comps []string
 	type pair struct{ comp, page int32 }
 	bySource := map[pair]int64{}
 	// A source's recognised visits: all of them, also those on pages its
@@ -183,6 +181,15 @@ func (v *view) hiddenFit() *hiddenFit {
 		if c, ok := component(g.Source); ok && inMix(g.Day) {
 			totals[c] += g.Visits
 		}
+	}
+	f := &hiddenFit{}
+	for id := range totals {
+		f.ids = append(f.ids, id)
+	}
+	sort.Strings(f.ids)
+	index := map[string]int32{}
+	for i, id := range f.ids {
+		index[id] = int32(i)
 	}
 	// Details come sorted by day and source: the last source's part of
 	// the mixture is remembered.
@@ -212,15 +219,7 @@ func (v *view) hiddenFit() *hiddenFit {
 			last, seen = d.Source, true
 			var c string
 			c, lastOK = component(d.Source)
-			if lastOK {
-				ci, ok := compIndex[c]
-				if !ok {
-					ci = int32(len(comps))
-					compIndex[c] = ci
-					comps = append(comps, c)
-				}
-				lastComp = ci
-			}
+			lastComp = index[c] // every source with visits has groups: it is in totals
 			src, ok := v.cat.Source(d.Source.Name)
 			lastSearch = ok && d.Source.Known && src.Medium == rules.MediumSearch
 		}
@@ -248,18 +247,9 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 	}
 
-	f := &hiddenFit{}
-	for id := range totals {
-		f.ids = append(f.ids, id)
-	}
-	sort.Strings(f.ids)
-	index := map[string]int{}
-	for i, id := range f.ids {
-		index[id] = i
-	}
 	// Good-Turing: the share of a source's visits still to land on
 	// unseen pages is about the share of pages seen once.
-	once, all := make([]int64, len(comps)), make([]int64, len(comps))
+	once, all := make([]int64, len(f.ids)), make([]int64, len(f.ids))
 	onPage := make([][]int32, len(paths)) // the components with visits on each page
 	for k, n := range bySource {
 		all[k.comp] += n
@@ -268,11 +258,11 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 		onPage[k.page] = append(onPage[k.page], k.comp)
 	}
-	for _, id := range f.ids {
+	for i, id := range f.ids {
 		f.totals = append(f.totals, float64(totals[id]))
 		u := 0.0
-		if ci, ok := compIndex[id]; ok && all[ci] > 0 {
-			u = math.Min(hiddenMaxUnseen, float64(once[ci])/float64(all[ci]))
+		if all[i] > 0 {
+			u = math.Min(hiddenMaxUnseen, float64(once[i])/float64(all[i]))
 		}
 		f.unseen = append(f.unseen, u)
 	}
@@ -289,7 +279,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	for _, pi := range order {
 		hp := hiddenPage{path: paths[pi], direct: float64(pages[pi].direct)}
 		for _, ci := range onPage[pi] {
-			hp.srcs = append(hp.srcs, index[comps[ci]])
+			hp.srcs = append(hp.srcs, int(ci))
 			hp.rec = append(hp.rec, float64(bySource[pair{ci, pi}]))
 		}
 		sort.Sort(bySrc(hp))

@@ -260,6 +260,7 @@ type rowDecoder struct {
 	strs     map[string]string // repeated values share one string
 	dict     parquet.Dictionary
 	dictStrs []string // dict's strings
+	pageStrs []string // a plain page's strings
 	vals     []parquet.Value
 }
 
@@ -290,43 +291,43 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 	}
 	data := page.Data()
 	var idx []int32
-	if dict := page.Dictionary(); dict != nil {
+	dict := page.Dictionary()
+	if dict != nil {
 		if data.Kind() != encoding.Int32 {
 			return 0, fmt.Errorf("dictionary page holds %s values", data.Kind())
 		}
 		idx = data.Int32()
 		data = dict.Page().Data()
-		if c.str != nil && dict != d.dict {
-			d.dict, d.dictStrs = dict, d.dictStrs[:0]
-			b, offs := data.ByteArray()
-			if err := checkOffsets(b, offs); err != nil {
-				return 0, err
-			}
-			for e := 0; e+1 < len(offs); e++ {
-				d.dictStrs = append(d.dictStrs, d.str(b[offs[e]:offs[e+1]]))
-			}
-		}
 	}
-	var b []byte
-	var offs []uint32
+	var strs []string
 	var i32 []int32
 	var i64 []int64
-	nvals := 0
+	var nvals int
 	switch {
-	case c.str != nil && idx != nil:
-		nvals = len(d.dictStrs)
+	case c.str != nil && dict != nil:
+		if dict != d.dict {
+			var err error
+			if d.dictStrs, err = d.strings(d.dictStrs[:0], data); err != nil {
+				return 0, err
+			}
+			d.dict = dict
+		}
+		strs = d.dictStrs
 	case c.str != nil:
-		b, offs = data.ByteArray()
-		if err := checkOffsets(b, offs); err != nil {
+		var err error
+		if d.pageStrs, err = d.strings(d.pageStrs[:0], data); err != nil {
 			return 0, err
 		}
-		nvals = max(len(offs)-1, 0)
+		strs = d.pageStrs
 	case c.i32 != nil:
 		i32 = data.Int32()
 		nvals = len(i32)
 	default:
 		i64 = data.Int64()
 		nvals = len(i64)
+	}
+	if c.str != nil {
+		nvals = len(strs)
 	}
 	v := 0 // the next value, of the non-null ones
 	for r := range n {
@@ -345,10 +346,8 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 		}
 		v++
 		switch {
-		case c.str != nil && idx != nil:
-			c.str(&rows[r], d.dictStrs[j])
 		case c.str != nil:
-			c.str(&rows[r], d.str(b[offs[j]:offs[j+1]]))
+			c.str(&rows[r], strs[j])
 		case c.i32 != nil:
 			c.i32(&rows[r], i32[j])
 		default:
@@ -382,13 +381,17 @@ func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int
 	}
 }
 
-func checkOffsets(b []byte, offs []uint32) error {
+// strings appends the strings of a page's or a dictionary's values to
+// dst, after checking their offsets.
+func (d *rowDecoder) strings(dst []string, v encoding.Values) ([]string, error) {
+	b, offs := v.ByteArray()
 	for e := 1; e < len(offs); e++ {
 		if offs[e] < offs[e-1] || int(offs[e]) > len(b) {
-			return errors.New("bad string offsets")
+			return nil, errors.New("bad string offsets")
 		}
+		dst = append(dst, d.str(b[offs[e-1]:offs[e]]))
 	}
-	return nil
+	return dst, nil
 }
 
 // maxFileRows bounds a rollup file: a day holds at most a few million
