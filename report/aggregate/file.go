@@ -262,6 +262,7 @@ type rowDecoder struct {
 	dictStrs []string // dict's strings
 	pageStrs []string // a plain page's strings
 	vals     []parquet.Value
+	bools    []bool
 }
 
 func (d *rowDecoder) str(b []byte) string {
@@ -360,6 +361,9 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 // values reads a page of column c value by value.
 func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int, error) {
 	vr := page.Values()
+	if br, ok := vr.(parquet.BooleanReader); ok && c.maxDef == 0 {
+		return d.booleans(c, br, rows)
+	}
 	i := 0
 	for {
 		k, err := vr.ReadValues(d.vals)
@@ -370,6 +374,31 @@ func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int
 			if !v.IsNull() {
 				c.bool(&rows[i], v.Boolean())
 			}
+			i++
+		}
+		if err == io.EOF {
+			return i, nil
+		}
+		if err != nil {
+			return i, err
+		}
+	}
+}
+
+// booleans reads a required boolean column's page without making a
+// parquet.Value of every cell.
+func (d *rowDecoder) booleans(c *rollupColumn, br parquet.BooleanReader, rows []Row) (int, error) {
+	if d.bools == nil {
+		d.bools = make([]bool, len(d.vals))
+	}
+	i := 0
+	for {
+		k, err := br.ReadBooleans(d.bools)
+		if i+k > len(rows) {
+			return i, errors.New("more values than rows")
+		}
+		for _, b := range d.bools[:k] {
+			c.bool(&rows[i], b)
 			i++
 		}
 		if err == io.EOF {
