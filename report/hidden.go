@@ -419,22 +419,38 @@ func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []fl
 			h[s] = 1e-3
 		}
 	}
+	// The pages with direct visits, their sources and shares laid end to
+	// end, for the loop below that runs over them up to iters times.
+	var (
+		dd   []float64
+		off  = []int{0}
+		srcs []int
+		qs   []float64
+	)
+	for i, p := range f.pages {
+		if d[i] == 0 {
+			continue
+		}
+		dd = append(dd, d[i])
+		srcs = append(srcs, p.srcs...)
+		qs = append(qs, q[i]...)
+		off = append(off, len(srcs))
+	}
 	next := make([]float64, len(h))
 	for range iters {
 		clear(next)
-		for i, p := range f.pages {
-			if d[i] == 0 {
-				continue
-			}
+		for i, d := range dd {
+			ss, qq := srcs[off[i]:off[i+1]], qs[off[i]:off[i+1]]
+			qq = qq[:len(ss)]
 			var lambda float64
-			for k, s := range p.srcs {
-				lambda += h[s] * q[i][k]
+			for k, s := range ss {
+				lambda += h[s] * qq[k]
 			}
 			if lambda == 0 {
 				continue
 			}
-			for k, s := range p.srcs {
-				next[s] += d[i] * h[s] * q[i][k] / lambda
+			for k, s := range ss {
+				next[s] += d * h[s] * qq[k] / lambda
 			}
 		}
 		var moved float64

@@ -81,12 +81,16 @@ func siteModel(v *view) *render.Site {
 	for _, m := range v.cat.Mediums {
 		v.medName[m.ID] = m.Name
 	}
+	// The estimate of hidden traffic, the slowest part, only reads the
+	// view: it runs beside the rest.
+	estimates := make(chan map[string]*render.HiddenEstimate, 1)
+	go func() { estimates <- v.hiddenEstimates() }()
 	s := &render.Site{Info: v.info()}
 	s.Index = v.index()
 	campaigns := v.partialCampaigns()
 	s.Hygiene = v.hygiene(campaigns)
 	s.Sources = v.sourcePages()
-	hidden := v.hiddenEstimates()
+	hidden := <-estimates
 	for i := range s.Sources {
 		p := &s.Sources[i]
 		p.Hygiene = sourceHygiene(&s.Hygiene, p.ID)
