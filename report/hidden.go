@@ -52,6 +52,7 @@ const (
 	hiddenPages     = 10
 	hiddenMaxIter   = 2000
 	hiddenTol       = 1e-5 // the fit stops when no estimate moves by more than this share
+	hiddenLLTol     = 1e-3 // ... or when a round of the accelerated fit gains less log-likelihood than this
 	hiddenBootstrap = 50   // resamples for the range
 	hiddenBootIter  = 15
 	hiddenSlack     = 0.15 // the range widened by this share of the estimate on each side
@@ -387,8 +388,10 @@ func (f *hiddenFit) shares(totals []float64, rec [][]float64) (q [][]float64, re
 	return q, reach
 }
 
-// em fits every source's lost visits to the pages' direct visits d, from
-// start (nil: each page's direct visits shared out by recognised visits).
+// em fits every source's lost visits to the pages' direct visits d, in at
+// most iters rounds. From start it runs plain rounds, as a resample's fit
+// does; without, it starts from each page's direct visits shared out by
+// recognised visits and runs the accelerated fit to convergence.
 func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []float64 {
 	h := make([]float64, len(f.ids))
 	if start != nil {
@@ -419,54 +422,148 @@ func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []fl
 			h[s] = 1e-3
 		}
 	}
-	// The pages with direct visits, their sources and shares laid end to
-	// end, for the loop below that runs over them up to iters times.
-	var (
-		dd   []float64
-		off  = []int{0}
-		srcs []int
-		qs   []float64
-	)
-	for i, p := range f.pages {
-		if d[i] == 0 {
-			continue
-		}
-		dd = append(dd, d[i])
-		srcs = append(srcs, p.srcs...)
-		qs = append(qs, q[i]...)
-		off = append(off, len(srcs))
+	t := newEMTerms(f, q, reach, d)
+	if start == nil {
+		h, _ = t.accelerated(h, iters)
+		return h
 	}
 	next := make([]float64, len(h))
 	for range iters {
-		clear(next)
-		for i, d := range dd {
-			ss, qq := srcs[off[i]:off[i+1]], qs[off[i]:off[i+1]]
-			qq = qq[:len(ss)]
-			var lambda float64
-			for k, s := range ss {
-				lambda += h[s] * qq[k]
-			}
-			if lambda == 0 {
-				continue
-			}
-			for k, s := range ss {
-				next[s] += d * h[s] * qq[k] / lambda
-			}
-		}
-		var moved float64
-		for s := range h {
-			x := 0.0
-			if reach[s] > 0 {
-				x = next[s] / reach[s]
-			}
-			moved = math.Max(moved, math.Abs(x-h[s])/math.Max(h[s], 1))
-			h[s] = x
-		}
+		t.step(h, next)
+		moved := movement(h, next)
+		copy(h, next)
 		if moved < hiddenTol {
 			break
 		}
 	}
 	return h
+}
+
+// emTerms is what a round of the fit reads: the pages with direct
+// visits, their sources and shares laid end to end, for a loop that runs
+// over them many times.
+type emTerms struct {
+	d     []float64 // direct visits per page
+	off   []int     // page i's terms are srcs[off[i]:off[i+1]]
+	srcs  []int
+	q     []float64
+	reach []float64
+}
+
+func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
+	t := &emTerms{off: []int{0}, reach: reach}
+	for i, p := range f.pages {
+		if d[i] == 0 {
+			continue
+		}
+		t.d = append(t.d, d[i])
+		t.srcs = append(t.srcs, p.srcs...)
+		t.q = append(t.q, q[i]...)
+		t.off = append(t.off, len(t.srcs))
+	}
+	return t
+}
+
+// step is one round of EM: next from h. It returns the log-likelihood
+// of h (up to a constant), which no round lowers.
+func (t *emTerms) step(h, next []float64) float64 {
+	clear(next)
+	var ll float64
+	for i, d := range t.d {
+		ss, qq := t.srcs[t.off[i]:t.off[i+1]], t.q[t.off[i]:t.off[i+1]]
+		qq = qq[:len(ss)]
+		var lambda float64
+		for k, s := range ss {
+			lambda += h[s] * qq[k]
+		}
+		if lambda == 0 {
+			continue
+		}
+		ll += d * math.Log(lambda)
+		for k, s := range ss {
+			next[s] += d * h[s] * qq[k] / lambda
+		}
+	}
+	for s := range next {
+		ll -= h[s] * t.reach[s]
+		if t.reach[s] > 0 {
+			next[s] /= t.reach[s]
+		} else {
+			next[s] = 0
+		}
+	}
+	return ll
+}
+
+// accelerated runs the fit from h to convergence with SQUAREM (Varadhan
+// and Roland, 2008): two rounds of EM give a direction, a step along it
+// goes as far as many rounds would, and one more round steadies it. Plain
+// EM crawls on this fit: 2,000 rounds of it did not reach hiddenTol on
+// 90 days of a shop's traffic, for estimates that head for zero, or drift
+// between sources alike, move a little each round for ever. So the fit
+// also stops when the likelihood no longer rises by hiddenLLTol: what is
+// left is movement the data cannot tell from none. A step that would
+// make an estimate negative is shortened, and one that lowers the
+// likelihood is dropped for the two plain rounds. iters bounds the rounds
+// of EM; it returns the fit and the rounds it took.
+func (t *emTerms) accelerated(h []float64, iters int) ([]float64, int) {
+	n := len(h)
+	x1, x2, x, next := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	prev := math.Inf(-1)
+	it := 0
+	for ; it+3 <= iters; it += 3 {
+		ll0 := t.step(h, x1)
+		if ll0-prev < hiddenLLTol {
+			break
+		}
+		prev = ll0
+		t.step(x1, x2)
+		var rr, vv float64
+		for s := range h {
+			r, v := x1[s]-h[s], x2[s]-2*x1[s]+h[s]
+			rr += r * r
+			vv += v * v
+		}
+		alpha := -1.0
+		if vv > 0 {
+			alpha = math.Min(-1, -math.Sqrt(rr/vv))
+		}
+		for k := 0; ; k++ {
+			ok := true
+			for s := range h {
+				r, v := x1[s]-h[s], x2[s]-2*x1[s]+h[s]
+				x[s] = h[s] - 2*alpha*r + alpha*alpha*v
+				ok = ok && x[s] >= 0
+			}
+			if ok || alpha == -1 {
+				break
+			}
+			alpha = (alpha - 1) / 2
+			if k == 10 {
+				alpha = -1 // x is then x2
+			}
+		}
+		if t.step(x, next) < ll0 {
+			copy(next, x2)
+		}
+		moved := movement(h, next)
+		copy(h, next)
+		if moved < hiddenTol {
+			it += 3
+			break
+		}
+	}
+	return h, it
+}
+
+// movement is the largest change from h to next, as a share of the
+// estimate (of one visit, for estimates under one).
+func movement(h, next []float64) float64 {
+	var moved float64
+	for s := range h {
+		moved = math.Max(moved, math.Abs(next[s]-h[s])/math.Max(h[s], 1))
+	}
+	return moved
 }
 
 // splitmix is a small deterministic random source for the bootstrap.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -164,5 +166,68 @@ func TestHiddenEstimateOnGen(t *testing.T) {
 		if !estimated[id] {
 			t.Errorf("%s: never estimated", id)
 		}
+	}
+}
+
+// The accelerated fit reaches the maximum of the likelihood in a fraction
+// of the rounds plain EM takes. Direct visits here are exactly what the
+// true losses would give on every page, and every source has pages of its
+// own, so the maximum is at the true losses, one of them zero.
+func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
+	truth := []float64{1200, 0, 350, 40, 5000, 800}
+	f := &hiddenFit{totals: make([]float64, len(truth))}
+	for s := range truth {
+		f.ids = append(f.ids, string(rune('a'+s)))
+	}
+	rng := splitmix(7)
+	for i := range 60 {
+		var p hiddenPage
+		for s := range truth {
+			// A page of its own for every source; other pages shared by a few.
+			if i%len(truth) == s || rng.next()%3 == 0 {
+				p.srcs = append(p.srcs, s)
+				p.rec = append(p.rec, float64(1+rng.next()%500))
+			}
+		}
+		for k, s := range p.srcs {
+			f.totals[s] += p.rec[k]
+		}
+		f.pages = append(f.pages, p)
+	}
+	q, reach := f.shares(f.totals, nil)
+	d := make([]float64, len(f.pages))
+	for i, p := range f.pages {
+		for k, s := range p.srcs {
+			d[i] += truth[s] * q[i][k]
+		}
+	}
+	terms := newEMTerms(f, q, reach, d)
+	loglik := func(h []float64) float64 { return terms.step(h, make([]float64, len(h))) }
+
+	start := f.em(q, reach, d, nil, 0) // the starting point alone
+	h, rounds := terms.accelerated(slices.Clone(start), hiddenMaxIter)
+	for s, want := range truth {
+		if h[s] < 0 || math.Abs(h[s]-want) > 0.01*want+1 {
+			t.Errorf("source %s: fit %.2f, want %.0f", f.ids[s], h[s], want)
+		}
+	}
+	// The fit stops once a round gains under hiddenLLTol: a few rounds' worth short of the top.
+	if got, want := loglik(h), loglik(truth); got < want-10*hiddenLLTol {
+		t.Errorf("log-likelihood %.6f at the fit, %.6f at the truth", got, want)
+	}
+	if rounds > hiddenMaxIter/4 {
+		t.Errorf("%d rounds of EM, want under %d", rounds, hiddenMaxIter/4)
+	}
+
+	// Plain EM, as many rounds.
+	plain := slices.Clone(start)
+	next := make([]float64, len(plain))
+	for range rounds {
+		terms.step(plain, next)
+		copy(plain, next)
+	}
+	t.Logf("log-likelihood after %d rounds: %.4f accelerated, %.4f plain, %.4f at the truth", rounds, loglik(h), loglik(plain), loglik(truth))
+	if loglik(plain) >= loglik(h) {
+		t.Errorf("plain EM as good as the accelerated fit after %d rounds", rounds)
 	}
 }
