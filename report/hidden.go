@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/webmasterid/refreport/report/aggregate"
 	"github.com/webmasterid/refreport/report/render"
@@ -295,50 +296,45 @@ type resample struct {
 	rec       [][]float64
 }
 
-// bootstrap returns, per source, the fit over hiddenBootstrap resampled
-// counts, each fit started from h. The draws are made in turn from a
-// fixed seed, so that a build stays deterministic; the fits, most of the
-// work, run on every core, each draw's fit the same wherever it runs.
-func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
-	workers := runtime.GOMAXPROCS(0)
-	free := make(chan *resample, workers+1)
-	for range workers + 1 {
-		r := &resample{d: make([]float64, len(f.pages)), totals: make([]float64, len(f.totals)), rec: make([][]float64, len(f.pages))}
-		for i := range f.pages {
-			r.rec[i] = make([]float64, len(f.pages[i].rec))
+// draw fills r with the counts of f, each drawn again as a Poisson count.
+func (r *resample) draw(f *hiddenFit, rng *splitmix) {
+	copy(r.totals, f.totals)
+	for i, p := range f.pages {
+		r.d[i] = poisson(rng, p.direct)
+		for k, n := range p.rec {
+			r.rec[i][k] = poisson(rng, n)
+			r.totals[p.srcs[k]] += r.rec[i][k] - n
 		}
-		free <- r
 	}
-	type job struct {
-		b int
-		r *resample
-	}
-	jobs := make(chan job)
+}
+
+// bootstrap returns, per source, the fit over hiddenBootstrap resampled
+// counts, each fit started from h. Resample b draws from a stream of its
+// own, seeded from b, so that the resamples are drawn and fitted on every
+// core and a build is the same whichever core makes which.
+func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
 	fits := make([][]float64, hiddenBootstrap)
+	var next atomic.Int32
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), hiddenBootstrap) {
 		wg.Go(func() {
-			for j := range jobs {
-				q, reach := f.shares(j.r.totals, j.r.rec)
-				fits[j.b] = f.em(q, reach, j.r.d, h, hiddenBootIter) // from the point fit: a resample moves it a little
-				free <- j.r
+			r := &resample{d: make([]float64, len(f.pages)), totals: make([]float64, len(f.totals)), rec: make([][]float64, len(f.pages))}
+			for i := range f.pages {
+				r.rec[i] = make([]float64, len(f.pages[i].rec))
+			}
+			for {
+				b := int(next.Add(1)) - 1
+				if b >= hiddenBootstrap {
+					return
+				}
+				seed := splitmix(b)
+				rng := splitmix(seed.next() ^ 0x5eed)
+				r.draw(f, &rng)
+				q, reach := f.shares(r.totals, r.rec)
+				fits[b] = f.em(q, reach, r.d, h, hiddenBootIter) // from the point fit: a resample moves it a little
 			}
 		})
 	}
-	rng := splitmix(0x5eed)
-	for b := range hiddenBootstrap {
-		r := <-free
-		copy(r.totals, f.totals)
-		for i, p := range f.pages {
-			r.d[i] = poisson(&rng, p.direct)
-			for k, n := range p.rec {
-				r.rec[i][k] = poisson(&rng, n)
-				r.totals[p.srcs[k]] += r.rec[i][k] - n
-			}
-		}
-		jobs <- job{b, r}
-	}
-	close(jobs)
 	wg.Wait()
 	boot := make([][]float64, len(f.ids))
 	for _, fit := range fits {
@@ -372,12 +368,17 @@ func (f *hiddenFit) direct() []float64 {
 func (f *hiddenFit) shares(totals []float64, rec [][]float64) (q [][]float64, reach []float64) {
 	q = make([][]float64, len(f.pages))
 	reach = make([]float64, len(f.ids))
+	n := 0
+	for _, p := range f.pages {
+		n += len(p.rec)
+	}
+	all := make([]float64, n) // q's rows, in one piece
 	for i, p := range f.pages {
 		r := p.rec
 		if rec != nil {
 			r = rec[i]
 		}
-		q[i] = make([]float64, len(r))
+		q[i], all = all[:len(r):len(r)], all[len(r):]
 		for k, n := range r {
 			if t := totals[p.srcs[k]]; t > 0 {
 				q[i][k] = n / t
@@ -429,7 +430,7 @@ func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []fl
 	}
 	next := make([]float64, len(h))
 	for range iters {
-		t.step(h, next)
+		t.step(h, next, false)
 		moved := movement(h, next)
 		copy(h, next)
 		if moved < hiddenTol {
@@ -451,7 +452,11 @@ type emTerms struct {
 }
 
 func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
-	t := &emTerms{off: []int{0}, reach: reach}
+	n := 0
+	for _, p := range f.pages {
+		n += len(p.srcs)
+	}
+	t := &emTerms{off: make([]int, 1, len(f.pages)+1), srcs: make([]int, 0, n), q: make([]float64, 0, n), reach: reach}
 	for i, p := range f.pages {
 		if d[i] == 0 {
 			continue
@@ -464,9 +469,9 @@ func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
 	return t
 }
 
-// step is one round of EM: next from h. It returns the log-likelihood
-// of h (up to a constant), which no round lowers.
-func (t *emTerms) step(h, next []float64) float64 {
+// step is one round of EM: next from h. If asked, it returns the
+// log-likelihood of h (up to a constant), which no round lowers.
+func (t *emTerms) step(h, next []float64, loglik bool) float64 {
 	clear(next)
 	var ll float64
 	for i, d := range t.d {
@@ -479,7 +484,9 @@ func (t *emTerms) step(h, next []float64) float64 {
 		if lambda == 0 {
 			continue
 		}
-		ll += d * math.Log(lambda)
+		if loglik {
+			ll += d * math.Log(lambda)
+		}
 		for k, s := range ss {
 			next[s] += d * h[s] * qq[k] / lambda
 		}
@@ -512,12 +519,12 @@ func (t *emTerms) accelerated(h []float64, iters int) ([]float64, int) {
 	prev := math.Inf(-1)
 	it := 0
 	for ; it+3 <= iters; it += 3 {
-		ll0 := t.step(h, x1)
+		ll0 := t.step(h, x1, true)
 		if ll0-prev < hiddenLLTol {
 			break
 		}
 		prev = ll0
-		t.step(x1, x2)
+		t.step(x1, x2, false)
 		var rr, vv float64
 		for s := range h {
 			r, v := x1[s]-h[s], x2[s]-2*x1[s]+h[s]
@@ -543,7 +550,7 @@ func (t *emTerms) accelerated(h []float64, iters int) ([]float64, int) {
 				alpha = -1 // x is then x2
 			}
 		}
-		if t.step(x, next) < ll0 {
+		if t.step(x, next, true) < ll0 {
 			copy(next, x2)
 		}
 		moved := movement(h, next)
@@ -580,8 +587,17 @@ func (s *splitmix) next() uint64 {
 // float returns a number in [0, 1).
 func (s *splitmix) float() float64 { return float64(s.next()>>11) / (1 << 53) }
 
-// poisson draws a Poisson count of mean m: by inversion for small means,
-// else from the normal approximation.
+// expNeg holds e^-k for the whole means poisson inverts.
+var expNeg = func() (t [31]float64) {
+	for k := range t {
+		t[k] = math.Exp(-float64(k))
+	}
+	return t
+}()
+
+// poisson draws a Poisson count of mean m: by inversion for small means
+// (one uniform number, walked up the cumulative distribution), else from
+// the normal approximation.
 func poisson(s *splitmix, m float64) float64 {
 	if m <= 0 {
 		return 0
@@ -592,12 +608,21 @@ func poisson(s *splitmix, m float64) float64 {
 		z := math.Sqrt(-2*math.Log(1-u1)) * math.Cos(2*math.Pi*u2)
 		return math.Max(0, math.Round(m+z*math.Sqrt(m)))
 	}
-	l, k, p := math.Exp(-m), 0.0, 1.0
-	for {
-		p *= s.float()
-		if p <= l {
-			return k
-		}
-		k++
+	u := s.float()
+	var p float64 // P(0)
+	if k := int(m); float64(k) == m {
+		p = expNeg[k] // counts are whole numbers
+	} else {
+		p = math.Exp(-m)
 	}
+	cdf := p
+	k := 0.0
+	// The bound stops the walk when rounding leaves the sum short of u,
+	// for u within a rounding error of one.
+	for u > cdf && k < 200 {
+		k++
+		p *= m / k
+		cdf += p
+	}
+	return k
 }

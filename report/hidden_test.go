@@ -202,7 +202,7 @@ func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
 		}
 	}
 	terms := newEMTerms(f, q, reach, d)
-	loglik := func(h []float64) float64 { return terms.step(h, make([]float64, len(h))) }
+	loglik := func(h []float64) float64 { return terms.step(h, make([]float64, len(h)), true) }
 
 	start := f.em(q, reach, d, nil, 0) // the starting point alone
 	h, rounds := terms.accelerated(slices.Clone(start), hiddenMaxIter)
@@ -223,11 +223,43 @@ func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
 	plain := slices.Clone(start)
 	next := make([]float64, len(plain))
 	for range rounds {
-		terms.step(plain, next)
+		terms.step(plain, next, false)
 		copy(plain, next)
 	}
 	t.Logf("log-likelihood after %d rounds: %.4f accelerated, %.4f plain, %.4f at the truth", rounds, loglik(h), loglik(plain), loglik(truth))
 	if loglik(plain) >= loglik(h) {
 		t.Errorf("plain EM as good as the accelerated fit after %d rounds", rounds)
+	}
+}
+
+// The resamples' counts have the mean and variance of a Poisson count,
+// and, below the normal approximation, its chance of zero.
+func TestPoissonDraws(t *testing.T) {
+	const n = 200_000
+	rng := splitmix(1)
+	for _, m := range []float64{0.5, 3, 12, 29, 45, 400} {
+		var sum, sq, zeros float64
+		for range n {
+			x := poisson(&rng, m)
+			if x < 0 || x != math.Trunc(x) {
+				t.Fatalf("mean %g: drew %g", m, x)
+			}
+			sum += x
+			sq += x * x
+			if x == 0 {
+				zeros++
+			}
+		}
+		mean := sum / n
+		variance := sq/n - mean*mean
+		if math.Abs(mean-m) > 0.01*m {
+			t.Errorf("mean %g: draws average %.4f", m, mean)
+		}
+		if math.Abs(variance-m) > 0.03*m {
+			t.Errorf("mean %g: draws vary by %.4f", m, variance)
+		}
+		if want := math.Exp(-m); m <= 30 && math.Abs(zeros/n-want) > 0.002+0.02*want {
+			t.Errorf("mean %g: %.4f of draws zero, want %.4f", m, zeros/n, want)
+		}
 	}
 }

@@ -90,21 +90,24 @@ func siteModel(v *view) *render.Site {
 	campaigns := v.partialCampaigns()
 	s.Hygiene = v.hygiene(campaigns)
 	s.Sources = v.sourcePages()
-	hidden := <-estimates
 	for i := range s.Sources {
 		p := &s.Sources[i]
 		p.Hygiene = sourceHygiene(&s.Hygiene, p.ID)
 		p.HygieneCampaigns = sourceCampaigns(campaigns, p.ID)
-		if e := hidden[p.ID]; e != nil {
-			e.Measured = p.Visits.Current
-			p.Hidden = e
-		}
 	}
 	s.Index.Directory = directory(s.Sources, v.medName)
 	s.Mediums = v.mediumPages()
 	s.Unknown = v.unrecognised()
 	s.Quality = v.quality()
 	s.Methodology = v.methodology()
+	hidden := <-estimates
+	for i := range s.Sources {
+		p := &s.Sources[i]
+		if e := hidden[p.ID]; e != nil {
+			e.Measured = p.Visits.Current
+			p.Hidden = e
+		}
+	}
 	return s
 }
 
