@@ -118,10 +118,22 @@ type filePart struct {
 // part turns checked rows into a filePart.
 func part(rows []Row) *filePart {
 	p := &filePart{dropped: map[Dropped]int64{}, siteHosts: map[string]int64{}, spans: map[Day][2]int64{}}
+	// A file's rows come kind by kind, each kind one string of the
+	// column's dictionary: the last kind's breakdown is remembered.
+	var lastKind string
+	var lastDim Dim
+	var lastOK bool
+	dimOf := func(kind string) (Dim, bool) {
+		if kind != lastKind {
+			lastKind = kind
+			lastDim, lastOK = dimByName[kind]
+		}
+		return lastDim, lastOK
+	}
 	// The details are kept as they are made here: at their exact size.
 	n := 0
 	for i := range rows {
-		if _, ok := dimByName[rows[i].Kind]; ok && !rows[i].Other {
+		if _, ok := dimOf(rows[i].Kind); ok && !rows[i].Other {
 			n++
 		}
 	}
@@ -130,6 +142,15 @@ func part(rows []Row) *filePart {
 		row := &rows[i]
 		day := Day(row.Day)
 		src := Source{row.Source, row.Known}
+		dim, isDim := dimOf(row.Kind)
+		if isDim {
+			if row.Other {
+				p.dropped[Dropped{Source: src, Dim: dim}] += row.Visits
+				continue
+			}
+			p.details = append(p.details, Detail{DetailKey{src, row.Value, day, dim}, row.Visits})
+			continue
+		}
 		switch row.Kind {
 		case KindVisits:
 			p.groups = append(p.groups, Group{Key{day, src, row.Medium, evidenceByName[row.Evidence], row.NoReferrer, row.Tagged}, row.Visits})
@@ -143,13 +164,6 @@ func part(rows []Row) *filePart {
 			}
 		case KindOverflow:
 			p.overflow += row.Visits
-		default:
-			dim := dimByName[row.Kind]
-			if row.Other {
-				p.dropped[Dropped{Source: src, Dim: dim}] += row.Visits
-				continue
-			}
-			p.details = append(p.details, Detail{DetailKey{src, row.Value, day, dim}, row.Visits})
 		}
 	}
 	return p
