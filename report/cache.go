@@ -35,7 +35,7 @@ import (
 const (
 	indexName   = "index.json"
 	daysDir     = "days"
-	indexFormat = 1 // changed whenever a day file would come out different
+	indexFormat = 2 // changed whenever a day file would come out different
 )
 
 // rollupIndex is index.json.

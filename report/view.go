@@ -783,6 +783,8 @@ func limitOf(d aggregate.Dropped) int {
 	switch {
 	case d.Dim == aggregate.DimReferrer:
 		return aggregate.MaxExamples
+	case d.Source == aggregate.Source{Name: aggregate.Outside}:
+		return aggregate.MaxOutsideValues
 	case !d.Source.Known && d.Source.Name != rules.MediumDirect && d.Source.Name != rules.MediumInternal:
 		return aggregate.MaxUnknownValues
 	}

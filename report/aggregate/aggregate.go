@@ -7,6 +7,8 @@
 // referrer hosts that folded into it, the utm_source spellings, utm_medium
 // and utm_campaign values, landing pages, which UTM tags came together
 // with which campaign, and for hosts no rule knows, example referrers.
+// The landing pages of sources outside the catalog are counted together,
+// under Outside.
 //
 // Visit data is written by strangers, so every table is bounded: each
 // source keeps at most a fixed number of distinct values per breakdown and
@@ -97,6 +99,15 @@ const (
 
 // OtherSource is where unknown sources go once MaxUnknownSources are kept.
 const OtherSource = "(other)"
+
+// Outside is the source under which the landing pages of every source
+// outside the catalog are counted together, direct and internal visits
+// apart. Their only reader, the estimate of lost referrals, takes those
+// sources as one, and kept apart they were two fifths of a rollup's rows.
+const Outside = "(outside the catalog)"
+
+// MaxOutsideValues bounds the landing pages kept for Outside a day.
+const MaxOutsideValues = 5000
 
 // OtherValue is the value under which a breakdown counts what did not fit.
 const OtherValue = "(other)"
@@ -253,6 +264,9 @@ type Rollup struct {
 	visits           int64
 	minTime, maxTime int64
 	any              bool
+
+	outsideID  uint32 // Outside's id, once hasOutside
+	hasOutside bool
 }
 
 var mediumIndex = func() map[string]uint8 {
@@ -516,11 +530,13 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 		return
 	}
 	max := MaxValues
+	landing, landingMax := src, MaxValues
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
 			r.addExample(t, src, p.example, p.hExample, w)
 		}
+		landing, landingMax = r.outside(), MaxOutsideValues
 	} else if res.Host != "" {
 		r.addDetail(t, src, DimHost, clip(res.Host), p.hHost, w, max)
 	}
@@ -533,7 +549,15 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if res.UTMCampaign != "" {
 		r.addDetail(t, src, DimCampaign, clip(res.UTMCampaign), p.hCampaign, w, max)
 	}
-	r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, max)
+	r.addDetail(t, landing, DimLanding, p.landing, p.hLanding, w, landingMax)
+}
+
+// outside returns the source Outside.
+func (r *Rollup) outside() sourceRef {
+	if !r.hasOutside {
+		r.outsideID, r.hasOutside = r.intern(Outside), true
+	}
+	return sourceRef{name: r.outsideID}
 }
 
 // TagsValue is a DimTags value: three characters, 's' or '-', 'm' or '-',

@@ -94,14 +94,15 @@ func TestRollupGroups(t *testing.T) {
 		"2026-11-21 facebook tags smc:spring":                        2,
 		"2026-11-21 direct landing_page /about":                      1,
 		"2026-11-22 blog.example referrer https://blog.example/post": 1, // no query: it can hold an address
-		"2026-11-22 blog.example landing_page /":                     1,
+		// The landing pages of sources outside the catalog, together.
+		"2026-11-22 (outside the catalog) landing_page /": 2,
 	} {
 		if details[k] != n {
 			t.Errorf("detail %q = %d, want %d", k, details[k], n)
 		}
 	}
-	if len(details) != 12 {
-		t.Errorf("%d details, want 12: %v", len(details), details)
+	if len(details) != 11 {
+		t.Errorf("%d details, want 11: %v", len(details), details)
 	}
 }
 
@@ -243,6 +244,31 @@ func TestRollupLimits(t *testing.T) {
 	}
 	if landing != MaxValues {
 		t.Errorf("%d landing pages kept, want %d", landing, MaxValues)
+	}
+
+	// The landing pages of sources outside the catalog are bounded
+	// together, whichever source sent the visit.
+	r = New(time.UTC)
+	for i := range MaxOutsideValues + 7 {
+		host := fmt.Sprintf("blog%d.example", i%3)
+		r.Add(visit("2026-11-20T10:00:00Z", fmt.Sprintf("https://shop.example.com/p/%d", i), "https://"+host+"/", 1),
+			&rules.Result{Source: host, Medium: "referral", Evidence: rules.EvidenceUnknown, Host: host})
+	}
+	d, _ = r.Dropped()
+	if len(d) != 1 || d[0].Source != (Source{Name: Outside}) || d[0].Dim != DimLanding || d[0].Visits != 7 {
+		t.Errorf("Dropped = %+v; want 7 landing-page visits of %s", d, Outside)
+	}
+	landing = 0
+	for _, x := range r.Details() {
+		if x.Dim == DimLanding {
+			if x.Source != (Source{Name: Outside}) {
+				t.Fatalf("landing page %q counted under %+v", x.Value, x.Source)
+			}
+			landing++
+		}
+	}
+	if landing != MaxOutsideValues {
+		t.Errorf("%d landing pages kept outside the catalog, want %d", landing, MaxOutsideValues)
 	}
 
 	r = New(time.UTC)

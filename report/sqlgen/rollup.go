@@ -17,10 +17,15 @@ var Kinds = []string{"visits", "host", "utm_source", "utm_medium", "utm_campaign
 const (
 	maxValues        = 1000 // values per (day, catalog source, breakdown); also direct and internal
 	maxUnknownValues = 200  // ... per unknown source
+	maxOutsideValues = 5000 // landing pages per day of all sources outside the catalog, together
 	maxExamples      = 5    // referrer examples per (day, unknown source): the smallest values
 	maxSiteHosts     = 64   // landing hosts per day
 	maxValueLen      = 300  // bytes of a value kept; longer ones are cut and marked with "…"
 )
+
+// outside is the source under which the landing pages of every source
+// outside the catalog are counted together, as aggregate.Outside.
+const outside = "(outside the catalog)"
 
 // clip cuts the column c, as aggregate's clip does, to the longest prefix
 // of whole characters within maxValueLen bytes, marked with "…". Engines
@@ -119,7 +124,9 @@ func (g *gen) details() []string {
 	}
 	ctes = append(ctes, fmt.Sprintf(`exploded AS (
   SELECT k.kind, v.day,
-    CASE WHEN k.kind IN ('site_host', 'span') THEN '' ELSE v.source END AS source,
+    CASE WHEN k.kind IN ('site_host', 'span') THEN ''
+      WHEN k.kind = 'landing_page' AND NOT v.known AND v.%s THEN %s
+      ELSE v.source END AS source,
     CASE WHEN k.kind IN ('site_host', 'span') THEN FALSE ELSE v.known END AS known,
     CASE WHEN k.kind = 'visits' THEN v.medium ELSE '' END AS medium,
     CASE WHEN k.kind = 'visits' THEN v.evidence ELSE '' END AS evidence,
@@ -130,7 +137,7 @@ func (g *gen) details() []string {
       ELSE '' END AS value,
     v.w, v.t
   FROM v3 v CROSS JOIN kinds k
-)`, strings.Join(vals, "\n      ")))
+)`, perSource, d.lit(outside), strings.Join(vals, "\n      ")))
 	ctes = append(ctes, fmt.Sprintf(`cut AS (
   SELECT kind, day, source, known, medium, evidence, no_referrer, tagged,
     %s AS value,
@@ -157,10 +164,11 @@ func (g *gen) details() []string {
       WHEN kind IN ('visits', 'span') THEN 0
       WHEN kind = 'referrer' THEN %d
       WHEN kind = 'site_host' THEN %d
+      WHEN kind = 'landing_page' AND NOT known AND source = %s THEN %d
       WHEN known OR source IN ('direct', 'internal') THEN %d
       ELSE %d END AS cap
   FROM grouped
-)`, maxExamples, maxSiteHosts, maxValues, maxUnknownValues))
+)`, maxExamples, maxSiteHosts, d.lit(outside), maxOutsideValues, maxValues, maxUnknownValues))
 	ctes = append(ctes, `capped AS (
   SELECT kind, day, source, known, medium, evidence, no_referrer, tagged,
     CASE WHEN cap > 0 AND rn > cap THEN '' ELSE value END AS value,

@@ -22,11 +22,13 @@
 //   - detail rows per (source, known) as aggregate.Rollup.AddPrepared
 //     counts them: "host", "utm_source", "utm_medium", "utm_campaign" and
 //     "landing_page" (direct and internal visits: only "landing_page";
-//     unknown sources: no "host"), "referrer" examples of unknown hosts and
-//     spam, and "tags" (which of utm_source, utm_medium and utm_campaign a
-//     visit had, and the campaign). Values are cut to 300 bytes as the Go
-//     path cuts them. Each breakdown keeps its top 1000 values by visits
-//     (200 for an unknown source other than direct and internal), ties by
+//     unknown sources: no "host", and their landing pages are counted
+//     together under the source "(outside the catalog)"), "referrer"
+//     examples of unknown hosts and spam, and "tags" (which of utm_source,
+//     utm_medium and utm_campaign a visit had, and the campaign). Values
+//     are cut to 300 bytes as the Go path cuts them. Each breakdown keeps
+//     its top 1000 values by visits (200 for an unknown source other than
+//     direct and internal, 5000 for "(outside the catalog)"), ties by
 //     value, and sums the rest into one row with other set and value "";
 //     referrer examples are the 5 smallest values, and the rest is not
 //     counted;

@@ -170,14 +170,15 @@ func TestLong(t *testing.T) {
 				at(i), long, long, long, long)
 		}
 	}
-	// 250 pages from one unknown host: the first 200 twice, first.
+	// 5,050 pages from unknown hosts, whose landing pages are counted
+	// together: the first 5,000 twice, first.
 	for round := 0; round < 2; round++ {
-		for i := 0; i < 200; i++ {
-			fmt.Fprintf(&b, "%s,https://shop.example.com/p%03d,https://many.example/r%03d,\n", at(5), i, i)
+		for i := 0; i < 5000; i++ {
+			fmt.Fprintf(&b, "%s,https://shop.example.com/p%04d,https://many%d.example/r%04d,\n", at(5), i, i%3, i)
 		}
 	}
-	for i := 200; i < 250; i++ {
-		fmt.Fprintf(&b, "%s,https://shop.example.com/p%03d,https://many.example/r%03d,\n", at(5), i, i)
+	for i := 5000; i < 5050; i++ {
+		fmt.Fprintf(&b, "%s,https://shop.example.com/p%04d,https://many%d.example/r%04d,\n", at(5), i, i%3, i)
 	}
 	// 250 campaigns of an unknown utm_source, the same way.
 	for round := 0; round < 2; round++ {
