@@ -135,7 +135,7 @@ func (r *Rollup) WriteDay(w io.Writer, day Day) error {
 	return pw.Close()
 }
 
-func readFile(path string) ([]Row, error) {
+func readFile(path string, buf []Row) ([]Row, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func readFile(path string) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readRows(f, st.Size())
+	return readRows(f, st.Size(), buf)
 }
 
 // readRows reads every row of a rollup file. Files written by other
@@ -158,7 +158,7 @@ func readFile(path string) ([]Row, error) {
 // every day of the rollups. Strings and integers are read from the
 // pages' own slices, and a dictionary's strings made once, not once a
 // row; booleans, four columns of bits, go through parquet.Value.
-func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
+func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
 	defer func() {
 		// parquet-go panics on some malformed files.
 		if p := recover(); p != nil {
@@ -202,7 +202,12 @@ func readRows(f io.ReaderAt, size int64) (rows []Row, err error) {
 	if pf.NumRows() > maxFileRows {
 		return nil, fmt.Errorf("%d rows: more than a rollup file of one day can hold", pf.NumRows())
 	}
-	rows = make([]Row, pf.NumRows())
+	if n := int(pf.NumRows()); cap(buf) >= n {
+		rows = buf[:n]
+		clear(rows) // a column the file lacks leaves its zero value
+	} else {
+		rows = make([]Row, n)
+	}
 	d := &rowDecoder{strs: map[string]string{}, vals: make([]parquet.Value, 1024)}
 	base := 0
 	for _, rg := range pf.RowGroups() {

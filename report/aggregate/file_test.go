@@ -184,7 +184,7 @@ func TestReadOptionalAndBad(t *testing.T) {
 	if _, err := ReadSnapshot([][]string{{file("nospan.parquet", core(1))}}, time.UTC); err == nil || !strings.Contains(err.Error(), "no span row") {
 		t.Errorf("no span: err = %v", err)
 	}
-	if _, err := readRows(strings.NewReader("PAR1 not really"), 15); err == nil {
+	if _, err := readRows(strings.NewReader("PAR1 not really"), 15, nil); err == nil {
 		t.Error("garbage read without error")
 	}
 }

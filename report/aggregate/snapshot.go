@@ -220,6 +220,12 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 		results[i] = make(chan decoded, 1)
 	}
 	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 2))
+	// A file's rows are turned into groups and details that keep none of
+	// their memory: each decoding reuses the rows of an earlier one.
+	bufs := make(chan []Row, cap(sem))
+	for range cap(sem) {
+		bufs <- nil
+	}
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -230,7 +236,8 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 				return
 			}
 			go func() {
-				rows, err := readFile(path)
+				rows, err := readFile(path, <-bufs)
+				defer func() { bufs <- rows[:0] }()
 				for i := range rows {
 					if err != nil {
 						break
