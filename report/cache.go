@@ -177,6 +177,17 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 		}
 	}
 
+	// The days no changed input touches are decoded while the new inputs
+	// are read; those the new inputs turn out to touch are dropped.
+	var keep []string
+	for _, d := range sortedDays(oldDays) {
+		if !dirty[d] {
+			keep = append(keep, dayPath(dir, d))
+		}
+	}
+	pre := aggregate.Prefetch(keep)
+	defer pre.Stop()
+
 	// Read the new inputs, hashing them on the side.
 	subset := func(idx []int) []ingest.Input {
 		out := make([]ingest.Input, len(idx))
@@ -254,6 +265,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	}
 	present := fresh.Days()
 	for d := range dirty {
+		pre.Forget(dayPath(dir, d))
 		if !slices.Contains(present, d) {
 			if err := os.Remove(dayPath(dir, d)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
@@ -291,7 +303,7 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 	if note == "" {
 		note = fmt.Sprintf("%d of %d inputs read, %d days made again", len(toRead), len(inputs), len(present))
 	}
-	agg, err := j.readRollups([]string{dir})
+	agg, err := j.readRollups([]string{dir}, pre)
 	if agg != nil {
 		agg.note = note
 	}
@@ -329,7 +341,7 @@ func writeAtomic(path string, data []byte) error {
 // SQL engine's export: every Parquet file under it is read, and rows of
 // one day may be spread over files. The directories must hold different
 // days and inputs, and have been made with this sources.yaml.
-func (j *job) readRollups(dirs []string) (*aggregated, error) {
+func (j *job) readRollups(dirs []string, pre *aggregate.Prefetched) (*aggregated, error) {
 	var sets [][]string
 	var idxs []*rollupIndex
 	loc := j.loc
@@ -384,7 +396,7 @@ func (j *job) readRollups(dirs []string) (*aggregated, error) {
 		sets = append(sets, files)
 		idxs = append(idxs, idx)
 	}
-	snap, err := aggregate.ReadSnapshot(sets, loc)
+	snap, err := pre.ReadSnapshot(sets, loc)
 	if err != nil {
 		return nil, fmt.Errorf("--rollups: %v", err)
 	}

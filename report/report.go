@@ -127,7 +127,7 @@ func Render(ctx context.Context, cfg Config, dirs []string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	agg, err := j.readRollups(dirs)
+	agg, err := j.readRollups(dirs, nil)
 	if err != nil {
 		return nil, err
 	}

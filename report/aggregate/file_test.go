@@ -98,6 +98,41 @@ func TestFileRoundTrip(t *testing.T) {
 	if _, err := ReadSnapshot([][]string{paths, paths[1:2]}, time.UTC); err == nil || !strings.Contains(err.Error(), "is also in") {
 		t.Errorf("a day twice: err = %v", err)
 	}
+
+	// Files decoded ahead read the same; a file forgotten after it was
+	// prefetched, because it was written again, is read as it is now.
+	pre := Prefetch(paths)
+	s, err := pre.ReadSnapshot([][]string{paths}, time.UTC)
+	pre.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s, back) {
+		t.Error("prefetched files read differently")
+	}
+	pre = Prefetch(paths)
+	pre.settle() // the old day is decoded before it is written again
+	other := New(time.UTC)
+	other.Add(visit("2026-11-20T08:00:00Z", "https://shop.example.com/new", "", 5), direct)
+	var buf bytes.Buffer
+	if err := other.WriteDay(&buf, other.Days()[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[0]+".new", buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(paths[0]+".new", paths[0]); err != nil {
+		t.Fatal(err)
+	}
+	pre.Forget(paths[0])
+	s, err = pre.ReadSnapshot([][]string{paths}, time.UTC)
+	pre.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := back.Visits() - dayVisits(back, other.Days()[0]) + 5; s.Visits() != want {
+		t.Errorf("after a day was written again: %d visits, want %d", s.Visits(), want)
+	}
 }
 
 // optionalRow is a rollup row as a SQL engine writes it: every column
@@ -186,5 +221,30 @@ func TestReadOptionalAndBad(t *testing.T) {
 	}
 	if _, err := readRows(strings.NewReader("PAR1 not really"), 15, nil); err == nil {
 		t.Error("garbage read without error")
+	}
+}
+
+// dayVisits sums s's visits on day.
+func dayVisits(s *Snapshot, day Day) int64 {
+	var n int64
+	for _, g := range s.Groups() {
+		if g.Day == day {
+			n += g.Visits
+		}
+	}
+	return n
+}
+
+// settle returns once every file not yet taken is decoded.
+func (p *Prefetched) settle() {
+	p.mu.Lock()
+	var parts []*prefetch
+	for _, f := range p.parts {
+		parts = append(parts, f)
+	}
+	p.mu.Unlock()
+	for _, f := range parts {
+		d := <-f.done
+		f.done <- d
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -203,6 +204,128 @@ func addDetail(to, from *Detail) { to.Visits += from.Visits }
 // visits twice. Each file is checked row by row; an error names the file
 // and the row. Files are decoded on several goroutines at once.
 func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
+	return (*Prefetched)(nil).ReadSnapshot(sets, loc)
+}
+
+// decoded is a rollup file read, checked, and cut into its parts.
+type decoded struct {
+	p   *filePart
+	err error
+}
+
+// decodeFile reads the rollup file at path, decoding into buf if it is
+// big enough; it returns the rows it decoded into, for the next file.
+func decodeFile(path string, buf []Row) (decoded, []Row) {
+	rows, err := readFile(path, buf)
+	for i := range rows {
+		if err != nil {
+			break
+		}
+		if e := checkRow(&rows[i]); e != nil {
+			err = fmt.Errorf("row %d: %w", i+1, e)
+		}
+	}
+	var p *filePart
+	if err == nil {
+		p = part(rows)
+		p.groups = sortSum(p.groups, compareGroups, addGroup)
+		p.details = sortSum(p.details, compareDetails, addDetail)
+	}
+	return decoded{p, err}, rows[:0]
+}
+
+// Prefetched is rollup files being decoded ahead of the ReadSnapshot
+// that reads them, on every core: a cached build decodes the days it
+// keeps while it reads the new inputs.
+type Prefetched struct {
+	mu    sync.Mutex
+	parts map[string]*prefetch // not yet taken nor forgotten
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// prefetch is a file being decoded ahead.
+type prefetch struct {
+	path      string
+	forgotten bool // guarded by Prefetched.mu
+	done      chan decoded
+}
+
+// Prefetch starts decoding the files at paths. Call Stop when done.
+func Prefetch(paths []string) *Prefetched {
+	p := &Prefetched{parts: map[string]*prefetch{}, stop: make(chan struct{})}
+	work := make(chan *prefetch)
+	all := make([]*prefetch, len(paths))
+	for i, path := range paths {
+		all[i] = &prefetch{path: path, done: make(chan decoded, 1)}
+		p.parts[path] = all[i]
+	}
+	for range runtime.GOMAXPROCS(0) {
+		p.wg.Go(func() {
+			var buf []Row
+			for f := range work {
+				p.mu.Lock()
+				skip := f.forgotten
+				p.mu.Unlock()
+				if skip {
+					continue
+				}
+				var d decoded
+				d, buf = decodeFile(f.path, buf)
+				f.done <- d
+			}
+		})
+	}
+	p.wg.Go(func() {
+		defer close(work)
+		for _, f := range all {
+			select {
+			case work <- f:
+			case <-p.stop:
+				return
+			}
+		}
+	})
+	return p
+}
+
+// Forget drops path: the file was written again, or removed, after it
+// was prefetched.
+func (p *Prefetched) Forget(path string) {
+	p.mu.Lock()
+	if f := p.parts[path]; f != nil {
+		f.forgotten = true
+		delete(p.parts, path)
+	}
+	p.mu.Unlock()
+}
+
+// take returns the channel path's decoding comes on, or nil if path is
+// not prefetched. A file is taken once.
+func (p *Prefetched) take(path string) chan decoded {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.parts[path]
+	if f == nil {
+		return nil
+	}
+	delete(p.parts, path)
+	return f.done
+}
+
+// Stop ends the prefetch: files not yet started are left, and Stop waits
+// for those being decoded.
+func (p *Prefetched) Stop() {
+	close(p.stop)
+	p.wg.Wait()
+}
+
+// ReadSnapshot is ReadSnapshot, taking what was prefetched of its files
+// instead of reading them again. p may be nil.
+func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 	var paths []string
 	var setOf []int
 	for i, set := range sets {
@@ -210,10 +333,6 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 		for range set {
 			setOf = append(setOf, i)
 		}
-	}
-	type decoded struct {
-		p   *filePart
-		err error
 	}
 	results := make([]chan decoded, len(paths))
 	for i := range results {
@@ -236,23 +355,13 @@ func ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 				return
 			}
 			go func() {
-				rows, err := readFile(path, <-bufs)
-				defer func() { bufs <- rows[:0] }()
-				for i := range rows {
-					if err != nil {
-						break
-					}
-					if e := checkRow(&rows[i]); e != nil {
-						err = fmt.Errorf("row %d: %w", i+1, e)
-					}
+				if ch := pre.take(path); ch != nil {
+					results[i] <- <-ch
+					return
 				}
-				var p *filePart
-				if err == nil {
-					p = part(rows)
-					p.groups = sortSum(p.groups, compareGroups, addGroup)
-					p.details = sortSum(p.details, compareDetails, addDetail)
-				}
-				results[i] <- decoded{p, err}
+				d, buf := decodeFile(path, <-bufs)
+				bufs <- buf
+				results[i] <- d
 			}()
 		}
 	}()
