@@ -449,6 +449,8 @@ type emTerms struct {
 	srcs  []int
 	q     []float64
 	reach []float64
+
+	scratch []float64 // a page's terms, h[s]*q, as long as the longest page's
 }
 
 func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
@@ -465,6 +467,9 @@ func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
 		t.srcs = append(t.srcs, p.srcs...)
 		t.q = append(t.q, q[i]...)
 		t.off = append(t.off, len(t.srcs))
+		if len(p.srcs) > len(t.scratch) {
+			t.scratch = make([]float64, len(p.srcs))
+		}
 	}
 	return t
 }
@@ -474,12 +479,14 @@ func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
 func (t *emTerms) step(h, next []float64, loglik bool) float64 {
 	clear(next)
 	var ll float64
+	x := t.scratch
 	for i, d := range t.d {
 		ss, qq := t.srcs[t.off[i]:t.off[i+1]], t.q[t.off[i]:t.off[i+1]]
-		qq = qq[:len(ss)]
+		qq, x = qq[:len(ss)], x[:len(ss)]
 		var lambda float64
 		for k, s := range ss {
-			lambda += h[s] * qq[k]
+			x[k] = h[s] * qq[k]
+			lambda += x[k]
 		}
 		if lambda == 0 {
 			continue
@@ -487,8 +494,9 @@ func (t *emTerms) step(h, next []float64, loglik bool) float64 {
 		if loglik {
 			ll += d * math.Log(lambda)
 		}
+		r := d / lambda
 		for k, s := range ss {
-			next[s] += d * h[s] * qq[k] / lambda
+			next[s] += x[k] * r
 		}
 	}
 	for s := range next {

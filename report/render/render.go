@@ -10,12 +10,16 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/webmasterid/refreport/templates"
 )
@@ -121,7 +125,7 @@ func (r *Renderer) Files(s *Site) (map[string][]byte, error) {
 		return &page{Site: s, Info: s.Info, Title: title, Path: name, Root: strings.Repeat("../", strings.Count(name, "/")),
 			Charts: charts, Page: model, pages: pages}
 	}
-	render := func(tmpl string, p *page) {
+	renderTo := func(out *siteFiles, tmpl string, p *page) {
 		if out.err != nil {
 			return
 		}
@@ -132,18 +136,44 @@ func (r *Renderer) Files(s *Site) (map[string][]byte, error) {
 		}
 		out.add(p.Path, b.Bytes())
 	}
+	render := func(tmpl string, p *page) { renderTo(out, tmpl, p) }
 
 	render("index.html", newPage("index.html", "Overview", &s.Index, !noChart(&s.Index.Daily)))
 	out.chart(&s.Index.Daily)
 	out.table(&s.Index.TopSources)
 	out.table(&s.Index.Mediums)
 
-	for i := range s.Sources {
-		src := &s.Sources[i]
-		render("source.html", newPage("sources/"+src.ID+".html", src.Name+" referrer traffic", newSourceView(src), !noChart(&src.Daily)))
-		out.chart(&src.Daily)
-		for _, t := range []*Table{&src.Hosts, &src.Spellings, &src.UTMMediums, &src.Campaigns, &src.Landing, &src.ByMedium} {
-			out.table(t)
+	// The source pages, most of a site, are made on every core, each into
+	// files of its own, and added in order.
+	bySource := make([]siteFiles, len(s.Sources))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(s.Sources) {
+					return
+				}
+				src, f := &s.Sources[i], &bySource[i]
+				f.files = map[string][]byte{}
+				renderTo(f, "source.html", newPage("sources/"+src.ID+".html", src.Name+" referrer traffic", newSourceView(src), !noChart(&src.Daily)))
+				f.chart(&src.Daily)
+				for _, t := range []*Table{&src.Hosts, &src.Spellings, &src.UTMMediums, &src.Campaigns, &src.Landing, &src.ByMedium} {
+					f.table(t)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range bySource {
+		f := &bySource[i]
+		if f.err != nil && out.err == nil {
+			out.err = f.err
+		}
+		names := slices.Sorted(maps.Keys(f.files))
+		for _, name := range names {
+			out.add(name, f.files[name])
 		}
 	}
 	for i := range s.Mediums {
