@@ -595,13 +595,26 @@ func (s *splitmix) next() uint64 {
 // float returns a number in [0, 1).
 func (s *splitmix) float() float64 { return float64(s.next()>>11) / (1 << 53) }
 
-// expNeg holds e^-k for the whole means poisson inverts.
-var expNeg = func() (t [31]float64) {
-	for k := range t {
-		t[k] = math.Exp(-float64(k))
+// poissonCDF holds, for each whole mean up to 30, the cumulative
+// distribution poisson walks, summed as the walk would sum it: counts are
+// whole numbers, and a resample draws millions of them.
+var poissonCDF = func() (t [31][]float64) {
+	for m := 1; m <= 30; m++ {
+		p := math.Exp(-float64(m))
+		cdf := p
+		t[m] = append(t[m], cdf)
+		for k := 1.0; k <= poissonMaxWalk; k++ {
+			p *= float64(m) / k
+			cdf += p
+			t[m] = append(t[m], cdf)
+		}
 	}
 	return t
 }()
+
+// poissonMaxWalk stops the walk when rounding leaves the sum short of u,
+// for u within a rounding error of one.
+const poissonMaxWalk = 200
 
 // poisson draws a Poisson count of mean m: by inversion for small means
 // (one uniform number, walked up the cumulative distribution), else from
@@ -617,17 +630,18 @@ func poisson(s *splitmix, m float64) float64 {
 		return math.Max(0, math.Round(m+z*math.Sqrt(m)))
 	}
 	u := s.float()
-	var p float64 // P(0)
 	if k := int(m); float64(k) == m {
-		p = expNeg[k] // counts are whole numbers
-	} else {
-		p = math.Exp(-m)
+		cdf := poissonCDF[k]
+		i := 0
+		for i < len(cdf)-1 && u > cdf[i] {
+			i++
+		}
+		return float64(i)
 	}
+	p := math.Exp(-m) // P(0)
 	cdf := p
 	k := 0.0
-	// The bound stops the walk when rounding leaves the sum short of u,
-	// for u within a rounding error of one.
-	for u > cdf && k < 200 {
+	for u > cdf && k < poissonMaxWalk {
 		k++
 		p *= m / k
 		cdf += p
