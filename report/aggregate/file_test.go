@@ -236,13 +236,13 @@ func dayVisits(s *Snapshot, day Day) int64 {
 }
 
 // settle returns once every file not yet taken is decoded.
-func (p *Prefetched) settle() {
-	p.mu.Lock()
+func (pre *Prefetched) settle() {
+	pre.mu.Lock()
 	var parts []*prefetch
-	for _, f := range p.parts {
+	for _, f := range pre.parts {
 		parts = append(parts, f)
 	}
-	p.mu.Unlock()
+	pre.mu.Unlock()
 	for _, f := range parts {
 		d := <-f.done
 		f.done <- d

@@ -291,40 +291,40 @@ func Prefetch(paths []string) *Prefetched {
 
 // Forget drops path: the file was written again, or removed, after it
 // was prefetched.
-func (p *Prefetched) Forget(path string) {
-	p.mu.Lock()
-	if f := p.parts[path]; f != nil {
+func (pre *Prefetched) Forget(path string) {
+	pre.mu.Lock()
+	if f := pre.parts[path]; f != nil {
 		f.forgotten = true
-		delete(p.parts, path)
+		delete(pre.parts, path)
 	}
-	p.mu.Unlock()
+	pre.mu.Unlock()
 }
 
 // take returns the channel path's decoding comes on, or nil if path is
 // not prefetched. A file is taken once.
-func (p *Prefetched) take(path string) chan decoded {
-	if p == nil {
+func (pre *Prefetched) take(path string) chan decoded {
+	if pre == nil {
 		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	f := p.parts[path]
+	pre.mu.Lock()
+	defer pre.mu.Unlock()
+	f := pre.parts[path]
 	if f == nil {
 		return nil
 	}
-	delete(p.parts, path)
+	delete(pre.parts, path)
 	return f.done
 }
 
 // Stop ends the prefetch: files not yet started are left, and Stop waits
 // for those being decoded.
-func (p *Prefetched) Stop() {
-	close(p.stop)
-	p.wg.Wait()
+func (pre *Prefetched) Stop() {
+	close(pre.stop)
+	pre.wg.Wait()
 }
 
 // ReadSnapshot is ReadSnapshot, taking what was prefetched of its files
-// instead of reading them again. p may be nil.
+// instead of reading them again. pre may be nil.
 func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snapshot, error) {
 	var paths []string
 	var setOf []int
