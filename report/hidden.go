@@ -163,19 +163,20 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 		return otherSources, true
 	}
-	// Pages are numbered as they are met, components by their place in
-	// f.ids, and the visits of a component on a page kept by the pair:
-	// millions of details go through here, and string-keyed maps of maps
-	// cost most of a build's estimate.
+	// Pages are numbered as they are met, and components by their place
+	// in f.ids. A page keeps the visits of each component on it in a
+	// short list sorted by component: a million details go through here,
+	// and a search of that list is a few times faster than a map keyed by
+	// the pair, whose entries are spread over megabytes.
 	type pageCounts struct {
 		internal, search, all int64 // all: visits but direct ones
 		direct                int64
+		comps                 []int32 // sorted
+		visits                []int64 // of comps[k]
 	}
 	pageIndex := map[string]int32{}
 	var paths []string
 	var pages []pageCounts
-	type pair struct{ comp, page int32 }
-	bySource := map[pair]int64{}
 	// A source's recognised visits: all of them, also those on pages its
 	// landing breakdown had no room for.
 	totals := map[string]int64{}
@@ -229,7 +230,12 @@ func (v *view) hiddenFit() *hiddenFit {
 			p.internal += d.Visits
 			continue
 		}
-		bySource[pair{lastComp, pi}] += d.Visits
+		k, found := slices.BinarySearch(p.comps, lastComp)
+		if !found {
+			p.comps = slices.Insert(p.comps, k, lastComp)
+			p.visits = slices.Insert(p.visits, k, 0)
+		}
+		p.visits[k] += d.Visits
 		if lastSearch {
 			p.search += d.Visits
 		}
@@ -252,13 +258,13 @@ func (v *view) hiddenFit() *hiddenFit {
 	// Good-Turing: the share of a source's visits still to land on
 	// unseen pages is about the share of pages seen once.
 	once, all := make([]int64, len(f.ids)), make([]int64, len(f.ids))
-	onPage := make([][]int32, len(paths)) // the components with visits on each page
-	for k, n := range bySource {
-		all[k.comp] += n
-		if n == 1 {
-			once[k.comp]++
+	for _, p := range pages {
+		for k, c := range p.comps {
+			all[c] += p.visits[k]
+			if p.visits[k] == 1 {
+				once[c]++
+			}
 		}
-		onPage[k.page] = append(onPage[k.page], k.comp)
 	}
 	for i, id := range f.ids {
 		f.totals = append(f.totals, float64(totals[id]))
@@ -271,7 +277,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	order := make([]int32, 0, len(paths))
 	for pi, path := range paths {
 		p := &pages[pi]
-		if path == "/" || path == "" || len(onPage[pi]) == 0 || kept != nil && !kept[path] ||
+		if path == "/" || path == "" || len(p.comps) == 0 || kept != nil && !kept[path] ||
 			float64(p.search+p.internal) > hiddenMaxOwned*float64(p.all) {
 			continue
 		}
@@ -279,12 +285,12 @@ func (v *view) hiddenFit() *hiddenFit {
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(paths[a], paths[b]) })
 	for _, pi := range order {
-		hp := hiddenPage{path: paths[pi], direct: float64(pages[pi].direct)}
-		for _, ci := range onPage[pi] {
-			hp.srcs = append(hp.srcs, int(ci))
-			hp.rec = append(hp.rec, float64(bySource[pair{ci, pi}]))
+		p := &pages[pi]
+		hp := hiddenPage{path: paths[pi], direct: float64(p.direct)}
+		for k, c := range p.comps {
+			hp.srcs = append(hp.srcs, int(c))
+			hp.rec = append(hp.rec, float64(p.visits[k]))
 		}
-		sort.Sort(bySrc(hp))
 		f.pages = append(f.pages, hp)
 	}
 	return f
@@ -343,15 +349,6 @@ func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
 		}
 	}
 	return boot
-}
-
-type bySrc hiddenPage
-
-func (p bySrc) Len() int           { return len(p.srcs) }
-func (p bySrc) Less(i, j int) bool { return p.srcs[i] < p.srcs[j] }
-func (p bySrc) Swap(i, j int) {
-	p.srcs[i], p.srcs[j] = p.srcs[j], p.srcs[i]
-	p.rec[i], p.rec[j] = p.rec[j], p.rec[i]
 }
 
 func (f *hiddenFit) direct() []float64 {
