@@ -135,7 +135,7 @@ func (r *Rollup) WriteDay(w io.Writer, day Day) error {
 	return pw.Close()
 }
 
-func readFile(path string, buf []Row) ([]Row, error) {
+func readFile(path string, buf []fileRow) (*fileTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -148,21 +148,37 @@ func readFile(path string, buf []Row) ([]Row, error) {
 	return readRows(f, st.Size(), buf)
 }
 
-// readRows reads every row of a rollup file. Files written by other
-// tools may have optional columns: a null reads as the zero value, as does
-// a column the file lacks, but for kind, day and visits, which every
-// rollup file has.
+// fileTable is a rollup file as read: its rows, whose strings are
+// indexes into strs. Rows of integers hold no pointers: decoding them
+// pays no write barriers, and the collector does not scan them.
+type fileTable struct {
+	rows []fileRow
+	strs []string // strs[0] is "", what a null or a missing column reads as
+}
+
+// fileRow is a Row as read, its strings indexes into fileTable.strs.
+type fileRow struct {
+	kind, source, medium, evidence, value int32
+	day                                   int32
+	known, noReferrer, tagged, other      bool
+	visits, firstVisit, lastVisit         int64
+}
+
+// readRows reads every row of a rollup file, decoding into buf if it is
+// big enough. Files written by other tools may have optional columns: a
+// null reads as the zero value, as does a column the file lacks, but for
+// kind, day and visits, which every rollup file has.
 //
 // It reads column by column through the page API: decoding rows into
 // structs costs several microseconds a row, and a nightly render reads
-// every day of the rollups. Strings and integers are read from the
-// pages' own slices, and a dictionary's strings made once, not once a
-// row; booleans, four columns of bits, go through parquet.Value.
-func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
+// every day of the rollups. Integers are read from the pages' own slices,
+// a dictionary's strings are made once, not once a row, and required
+// booleans are read as bits.
+func readRows(f io.ReaderAt, size int64, buf []fileRow) (t *fileTable, err error) {
 	defer func() {
 		// parquet-go panics on some malformed files.
 		if p := recover(); p != nil {
-			rows, err = nil, fmt.Errorf("malformed Parquet file: %v", p)
+			t, err = nil, fmt.Errorf("malformed Parquet file: %v", p)
 		}
 	}()
 	pf, err := parquet.OpenFile(f, size)
@@ -170,19 +186,19 @@ func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
 		return nil, err
 	}
 	columns := []rollupColumn{
-		{name: "kind", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Kind = s }},
-		{name: "day", kind: parquet.Int32, i32: func(r *Row, v int32) { r.Day = v }},
-		{name: "source", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Source = s }},
-		{name: "known", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Known = v }},
-		{name: "medium", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Medium = s }},
-		{name: "evidence", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Evidence = s }},
-		{name: "no_referrer", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.NoReferrer = v }},
-		{name: "tagged", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Tagged = v }},
-		{name: "value", kind: parquet.ByteArray, str: func(r *Row, s string) { r.Value = s }},
-		{name: "other", kind: parquet.Boolean, bool: func(r *Row, v bool) { r.Other = v }},
-		{name: "visits", kind: parquet.Int64, i64: func(r *Row, v int64) { r.Visits = v }},
-		{name: "first_visit", kind: parquet.Int64, i64: func(r *Row, v int64) { r.FirstVisit = v }},
-		{name: "last_visit", kind: parquet.Int64, i64: func(r *Row, v int64) { r.LastVisit = v }},
+		{name: "kind", kind: parquet.ByteArray, i32: func(r *fileRow, v int32) { r.kind = v }},
+		{name: "day", kind: parquet.Int32, i32: func(r *fileRow, v int32) { r.day = v }},
+		{name: "source", kind: parquet.ByteArray, i32: func(r *fileRow, v int32) { r.source = v }},
+		{name: "known", kind: parquet.Boolean, bool: func(r *fileRow, v bool) { r.known = v }},
+		{name: "medium", kind: parquet.ByteArray, i32: func(r *fileRow, v int32) { r.medium = v }},
+		{name: "evidence", kind: parquet.ByteArray, i32: func(r *fileRow, v int32) { r.evidence = v }},
+		{name: "no_referrer", kind: parquet.Boolean, bool: func(r *fileRow, v bool) { r.noReferrer = v }},
+		{name: "tagged", kind: parquet.Boolean, bool: func(r *fileRow, v bool) { r.tagged = v }},
+		{name: "value", kind: parquet.ByteArray, i32: func(r *fileRow, v int32) { r.value = v }},
+		{name: "other", kind: parquet.Boolean, bool: func(r *fileRow, v bool) { r.other = v }},
+		{name: "visits", kind: parquet.Int64, i64: func(r *fileRow, v int64) { r.visits = v }},
+		{name: "first_visit", kind: parquet.Int64, i64: func(r *fileRow, v int64) { r.firstVisit = v }},
+		{name: "last_visit", kind: parquet.Int64, i64: func(r *fileRow, v int64) { r.lastVisit = v }},
 	}
 	schema := pf.Schema()
 	for i := range columns {
@@ -202,17 +218,18 @@ func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
 	if pf.NumRows() > maxFileRows {
 		return nil, fmt.Errorf("%d rows: more than a rollup file of one day can hold", pf.NumRows())
 	}
+	t = &fileTable{strs: []string{""}}
 	if n := int(pf.NumRows()); cap(buf) >= n {
-		rows = buf[:n]
-		clear(rows) // a column the file lacks leaves its zero value
+		t.rows = buf[:n]
+		clear(t.rows) // a column the file lacks leaves its zero value
 	} else {
-		rows = make([]Row, n)
+		t.rows = make([]fileRow, n)
 	}
-	d := &rowDecoder{strs: map[string]string{}, vals: make([]parquet.Value, 1024)}
+	d := &rowDecoder{t: t, vals: make([]parquet.Value, 1024)}
 	base := 0
 	for _, rg := range pf.RowGroups() {
 		n := int(rg.NumRows())
-		if base+n > len(rows) {
+		if base+n > len(t.rows) {
 			return nil, errors.New("row groups hold more rows than the file says")
 		}
 		chunks := rg.ColumnChunks()
@@ -231,7 +248,7 @@ func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
 				}
 				if err == nil {
 					var k int
-					k, err = d.page(c, page, rows[i:base+n])
+					k, err = d.page(c, page, t.rows[i:base+n])
 					i += k
 					parquet.Release(page)
 				}
@@ -247,45 +264,37 @@ func readRows(f io.ReaderAt, size int64, buf []Row) (rows []Row, err error) {
 		}
 		base += n
 	}
-	return rows[:base], nil
+	t.rows = t.rows[:base]
+	return t, nil
 }
 
-// rollupColumn is a column of the rollup schema, and where its values go.
+// rollupColumn is a column of the rollup schema, and where its values go:
+// a string column's are indexes into the table's strings.
 type rollupColumn struct {
 	name   string
 	kind   parquet.Kind
 	index  int  // in the file; -1 when the file lacks it
 	maxDef byte // 0 for a required column
-	str    func(*Row, string)
-	i32    func(*Row, int32)
-	i64    func(*Row, int64)
-	bool   func(*Row, bool)
+	i32    func(*fileRow, int32)
+	i64    func(*fileRow, int64)
+	bool   func(*fileRow, bool)
 }
 
 // rowDecoder reads the pages of one rollup file.
 type rowDecoder struct {
-	strs     map[string]string // repeated values share one string
+	t        *fileTable
+	index    map[string]int32 // a plain page's strings in t.strs
 	dict     parquet.Dictionary
-	dictStrs []string // dict's strings
-	pageStrs []string // a plain page's strings
+	dictBase int32 // where dict's strings start in t.strs
+	dictLen  int
+	pageStrs []int32
 	vals     []parquet.Value
 	bools    []bool
 }
 
-func (d *rowDecoder) str(b []byte) string {
-	if s, ok := d.strs[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(d.strs) < 1<<16 {
-		d.strs[s] = s
-	}
-	return s
-}
-
 // page reads a page of column c into rows, which has room for the rest of
 // the row group, and returns the rows read.
-func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, error) {
+func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []fileRow) (int, error) {
 	n := int(page.NumRows())
 	if n < 0 || n > len(rows) {
 		return 0, errors.New("more values than rows")
@@ -307,35 +316,34 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 		idx = data.Int32()
 		data = dict.Page().Data()
 	}
-	var strs []string
-	var i32 []int32
+	// A value is an index into vals, or for a dictionary's strings an
+	// offset from the dictionary's first string in the table.
+	var i32 []int32 // a plain page's strings' indexes in the table, or an int32 column's values
 	var i64 []int64
 	var nvals int
+	var dictBase int32 = -1
 	switch {
-	case c.str != nil && dict != nil:
+	case c.kind == parquet.ByteArray && dict != nil:
 		if dict != d.dict {
-			var err error
-			if d.dictStrs, err = d.strings(d.dictStrs[:0], data, true); err != nil {
+			d.dictBase = int32(len(d.t.strs))
+			if err := d.strings(data, true); err != nil {
 				return 0, err
 			}
-			d.dict = dict
+			d.dict, d.dictLen = dict, len(d.t.strs)-int(d.dictBase)
 		}
-		strs = d.dictStrs
-	case c.str != nil:
-		var err error
-		if d.pageStrs, err = d.strings(d.pageStrs[:0], data, false); err != nil {
+		dictBase, nvals = d.dictBase, d.dictLen
+	case c.kind == parquet.ByteArray:
+		if err := d.strings(data, false); err != nil {
 			return 0, err
 		}
-		strs = d.pageStrs
+		i32 = d.pageStrs
 	case c.i32 != nil:
 		i32 = data.Int32()
-		nvals = len(i32)
 	default:
 		i64 = data.Int64()
-		nvals = len(i64)
 	}
-	if c.str != nil {
-		nvals = len(strs)
+	if dictBase < 0 {
+		nvals = max(len(i32), len(i64))
 	}
 	v := 0 // the next value, of the non-null ones
 	for r := range n {
@@ -354,8 +362,8 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 		}
 		v++
 		switch {
-		case c.str != nil:
-			c.str(&rows[r], strs[j])
+		case dictBase >= 0:
+			c.i32(&rows[r], dictBase+int32(j))
 		case c.i32 != nil:
 			c.i32(&rows[r], i32[j])
 		default:
@@ -366,7 +374,7 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []Row) (int, 
 }
 
 // values reads a page of column c value by value.
-func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int, error) {
+func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []fileRow) (int, error) {
 	vr := page.Values()
 	if br, ok := vr.(parquet.BooleanReader); ok && c.maxDef == 0 {
 		return d.booleans(c, br, rows)
@@ -394,7 +402,7 @@ func (d *rowDecoder) values(c *rollupColumn, page parquet.Page, rows []Row) (int
 
 // booleans reads a required boolean column's page without making a
 // parquet.Value of every cell.
-func (d *rowDecoder) booleans(c *rollupColumn, br parquet.BooleanReader, rows []Row) (int, error) {
+func (d *rowDecoder) booleans(c *rollupColumn, br parquet.BooleanReader, rows []fileRow) (int, error) {
 	if d.bools == nil {
 		d.bools = make([]bool, len(d.vals))
 	}
@@ -417,15 +425,15 @@ func (d *rowDecoder) booleans(c *rollupColumn, br parquet.BooleanReader, rows []
 	}
 }
 
-// strings appends the strings of a page's or a dictionary's values to
-// dst, after checking their offsets. A dictionary's are distinct: they are
-// cut from one copy of them all, where a plain page's repeat and are
-// shared through d.strs.
-func (d *rowDecoder) strings(dst []string, v encoding.Values, dict bool) ([]string, error) {
+// strings adds the strings of a page's or a dictionary's values to the
+// table, after checking their offsets. A dictionary's are distinct: they
+// are cut from one copy of them all and appended. A plain page's repeat:
+// each is looked up, added if new, and its index kept in d.pageStrs.
+func (d *rowDecoder) strings(v encoding.Values, dict bool) error {
 	b, offs := v.ByteArray()
 	for e := 1; e < len(offs); e++ {
 		if offs[e] < offs[e-1] || int(offs[e]) > len(b) {
-			return nil, errors.New("bad string offsets")
+			return errors.New("bad string offsets")
 		}
 	}
 	if dict {
@@ -434,14 +442,25 @@ func (d *rowDecoder) strings(dst []string, v encoding.Values, dict bool) ([]stri
 			all = string(b[offs[0]:offs[len(offs)-1]])
 		}
 		for e := 1; e < len(offs); e++ {
-			dst = append(dst, all[offs[e-1]-offs[0]:offs[e]-offs[0]])
+			d.t.strs = append(d.t.strs, all[offs[e-1]-offs[0]:offs[e]-offs[0]])
 		}
-		return dst, nil
+		return nil
 	}
+	if d.index == nil {
+		d.index = map[string]int32{}
+	}
+	d.pageStrs = d.pageStrs[:0]
 	for e := 1; e < len(offs); e++ {
-		dst = append(dst, d.str(b[offs[e-1]:offs[e]]))
+		s := b[offs[e-1]:offs[e]]
+		i, ok := d.index[string(s)]
+		if !ok {
+			i = int32(len(d.t.strs))
+			d.t.strs = append(d.t.strs, string(s))
+			d.index[d.t.strs[i]] = i
+		}
+		d.pageStrs = append(d.pageStrs, i)
 	}
-	return dst, nil
+	return nil
 }
 
 // maxFileRows bounds a rollup file: a day holds at most a few million
@@ -473,36 +492,43 @@ const (
 
 var errNegative = errors.New("visits: negative")
 
-func checkRow(row *Row) error {
-	if row.Day < minFileDay || row.Day > maxFileDay {
-		return fmt.Errorf("day: %d is not between 1900 and 2200", row.Day)
+// checkRow checks a row of t whose kind names a breakdown if isDim.
+func checkRow(t *fileTable, row *fileRow, isDim bool) error {
+	if row.day < minFileDay || row.day > maxFileDay {
+		return fmt.Errorf("day: %d is not between 1900 and 2200", row.day)
 	}
-	if row.Visits < 0 {
+	if row.visits < 0 {
 		return errNegative
 	}
-	switch row.Kind {
-	case KindVisits:
-		if _, ok := mediumIndex[row.Medium]; !ok {
-			return fmt.Errorf("medium: %q is not in the vocabulary", clip(row.Medium))
+	if isDim {
+		if t.strs[row.source] == "" {
+			return errors.New("source: empty")
 		}
-		if _, ok := evidenceByName[row.Evidence]; !ok {
-			return fmt.Errorf("evidence: unknown %q", clip(row.Evidence))
+		return nil
+	}
+	switch kind := t.strs[row.kind]; kind {
+	case KindVisits:
+		if m := t.strs[row.medium]; !hasKey(mediumIndex, m) {
+			return fmt.Errorf("medium: %q is not in the vocabulary", clip(m))
+		}
+		if e := t.strs[row.evidence]; !hasKey(evidenceByName, e) {
+			return fmt.Errorf("evidence: unknown %q", clip(e))
 		}
 	case KindSiteHost, KindOverflow:
 	case KindSpan:
-		if row.FirstVisit > row.LastVisit {
-			return fmt.Errorf("span: first_visit %d after last_visit %d", row.FirstVisit, row.LastVisit)
+		if row.firstVisit > row.lastVisit {
+			return fmt.Errorf("span: first_visit %d after last_visit %d", row.firstVisit, row.lastVisit)
 		}
-		if DayOf(row.FirstVisit, time.UTC) < Day(row.Day)-1 || DayOf(row.LastVisit, time.UTC) > Day(row.Day)+1 {
-			return fmt.Errorf("span: %d..%d is not on %s", row.FirstVisit, row.LastVisit, Day(row.Day))
+		if DayOf(row.firstVisit, time.UTC) < Day(row.day)-1 || DayOf(row.lastVisit, time.UTC) > Day(row.day)+1 {
+			return fmt.Errorf("span: %d..%d is not on %s", row.firstVisit, row.lastVisit, Day(row.day))
 		}
 	default:
-		if _, ok := dimByName[row.Kind]; !ok {
-			return fmt.Errorf("kind: unknown %q", clip(row.Kind))
-		}
-		if row.Source == "" {
-			return errors.New("source: empty")
-		}
+		return fmt.Errorf("kind: unknown %q", clip(kind))
 	}
 	return nil
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
 }

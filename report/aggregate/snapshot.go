@@ -116,58 +116,64 @@ type filePart struct {
 	overflow  int64
 }
 
-// part turns checked rows into a filePart.
-func part(rows []Row) *filePart {
+// part checks the rows of t and turns them into a filePart. An error
+// names the row.
+func part(t *fileTable) (*filePart, error) {
 	p := &filePart{dropped: map[Dropped]int64{}, siteHosts: map[string]int64{}, spans: map[Day][2]int64{}}
 	// A file's rows come kind by kind, each kind one string of the
 	// column's dictionary: the last kind's breakdown is remembered.
-	var lastKind string
+	lastKind := int32(-1)
 	var lastDim Dim
 	var lastOK bool
-	dimOf := func(kind string) (Dim, bool) {
+	dimOf := func(kind int32) (Dim, bool) {
 		if kind != lastKind {
 			lastKind = kind
-			lastDim, lastOK = dimByName[kind]
+			lastDim, lastOK = dimByName[t.strs[kind]]
 		}
 		return lastDim, lastOK
 	}
 	// The details are kept as they are made here: at their exact size.
 	n := 0
-	for i := range rows {
-		if _, ok := dimOf(rows[i].Kind); ok && !rows[i].Other {
+	for i := range t.rows {
+		row := &t.rows[i]
+		_, isDim := dimOf(row.kind)
+		if err := checkRow(t, row, isDim); err != nil {
+			return nil, fmt.Errorf("row %d: %w", i+1, err)
+		}
+		if isDim && !row.other {
 			n++
 		}
 	}
 	p.details = make([]Detail, 0, n)
-	for i := range rows {
-		row := &rows[i]
-		day := Day(row.Day)
-		src := Source{row.Source, row.Known}
-		dim, isDim := dimOf(row.Kind)
+	for i := range t.rows {
+		row := &t.rows[i]
+		day := Day(row.day)
+		src := Source{t.strs[row.source], row.known}
+		dim, isDim := dimOf(row.kind)
 		if isDim {
-			if row.Other {
-				p.dropped[Dropped{Source: src, Dim: dim}] += row.Visits
+			if row.other {
+				p.dropped[Dropped{Source: src, Dim: dim}] += row.visits
 				continue
 			}
-			p.details = append(p.details, Detail{DetailKey{src, row.Value, day, dim}, row.Visits})
+			p.details = append(p.details, Detail{DetailKey{src, t.strs[row.value], day, dim}, row.visits})
 			continue
 		}
-		switch row.Kind {
+		switch t.strs[row.kind] {
 		case KindVisits:
-			p.groups = append(p.groups, Group{Key{day, src, row.Medium, evidenceByName[row.Evidence], row.NoReferrer, row.Tagged}, row.Visits})
+			p.groups = append(p.groups, Group{Key{day, src, t.strs[row.medium], evidenceByName[t.strs[row.evidence]], row.noReferrer, row.tagged}, row.visits})
 		case KindSiteHost:
-			p.siteHosts[row.Value] += row.Visits
+			p.siteHosts[t.strs[row.value]] += row.visits
 		case KindSpan:
 			if sp, ok := p.spans[day]; ok {
-				p.spans[day] = [2]int64{min(sp[0], row.FirstVisit), max(sp[1], row.LastVisit)}
+				p.spans[day] = [2]int64{min(sp[0], row.firstVisit), max(sp[1], row.lastVisit)}
 			} else {
-				p.spans[day] = [2]int64{row.FirstVisit, row.LastVisit}
+				p.spans[day] = [2]int64{row.firstVisit, row.lastVisit}
 			}
 		case KindOverflow:
-			p.overflow += row.Visits
+			p.overflow += row.visits
 		}
 	}
-	return p
+	return p, nil
 }
 
 // sortSum sorts s by cmp and sums the visits of equal keys, in place.
@@ -215,23 +221,17 @@ type decoded struct {
 
 // decodeFile reads the rollup file at path, decoding into buf if it is
 // big enough; it returns the rows it decoded into, for the next file.
-func decodeFile(path string, buf []Row) (decoded, []Row) {
-	rows, err := readFile(path, buf)
-	for i := range rows {
-		if err != nil {
-			break
-		}
-		if e := checkRow(&rows[i]); e != nil {
-			err = fmt.Errorf("row %d: %w", i+1, e)
-		}
+func decodeFile(path string, buf []fileRow) (decoded, []fileRow) {
+	t, err := readFile(path, buf)
+	if err != nil {
+		return decoded{err: err}, buf
 	}
-	var p *filePart
+	p, err := part(t)
 	if err == nil {
-		p = part(rows)
 		p.groups = sortSum(p.groups, compareGroups, addGroup)
 		p.details = sortSum(p.details, compareDetails, addDetail)
 	}
-	return decoded{p, err}, rows[:0]
+	return decoded{p, err}, t.rows[:0]
 }
 
 // Prefetched is rollup files being decoded ahead of the ReadSnapshot
@@ -262,7 +262,7 @@ func Prefetch(paths []string) *Prefetched {
 	}
 	for range runtime.GOMAXPROCS(0) {
 		p.wg.Go(func() {
-			var buf []Row
+			var buf []fileRow
 			for f := range work {
 				p.mu.Lock()
 				skip := f.forgotten
@@ -341,7 +341,7 @@ func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snaps
 	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 2))
 	// A file's rows are turned into groups and details that keep none of
 	// their memory: each decoding reuses the rows of an earlier one.
-	bufs := make(chan []Row, cap(sem))
+	bufs := make(chan []fileRow, cap(sem))
 	for range cap(sem) {
 		bufs <- nil
 	}
