@@ -664,17 +664,27 @@ func (v *view) unrecognised() render.UnrecognisedPage {
 		c := countsOf(hosts, g.Source.Name)
 		c.add(v, g.Day, g.Visits)
 	}
+	t := ranking(hosts, topUnknown, external, lessString, func(h string) render.Row { return render.Row{Name: h} }, true)
+	// Example referrers are gathered for the hosts listed only. Details
+	// come sorted by day and source: the last source's are remembered.
 	examples := map[string]map[string]int64{}
+	for _, row := range t.Rows {
+		examples[row.Name] = map[string]int64{}
+	}
+	var last aggregate.Source
+	var ex map[string]int64
+	seen := false
 	for d := range v.details {
-		if d.Dim != aggregate.DimReferrer || d.Source.Known || !v.cur.has(d.Day) || hosts[d.Source.Name] == nil {
+		if d.Dim != aggregate.DimReferrer || d.Source.Known || !v.cur.has(d.Day) {
 			continue
 		}
-		if examples[d.Source.Name] == nil {
-			examples[d.Source.Name] = map[string]int64{}
+		if !seen || d.Source != last {
+			last, ex, seen = d.Source, examples[d.Source.Name], true
 		}
-		examples[d.Source.Name][d.Value] += d.Visits
+		if ex != nil {
+			ex[d.Value] += d.Visits
+		}
 	}
-	t := ranking(hosts, topUnknown, external, lessString, func(h string) render.Row { return render.Row{Name: h} }, true)
 	p := render.UnrecognisedPage{Other: t.Other, OtherCount: t.OtherCount, CSV: "data/unrecognised.csv", JSON: "data/unrecognised.json"}
 	var total int64
 	for _, c := range hosts {
