@@ -316,8 +316,8 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []fileRow) (i
 		idx = data.Int32()
 		data = dict.Page().Data()
 	}
-	// A value is an index into vals, or for a dictionary's strings an
-	// offset from the dictionary's first string in the table.
+	// A row's value j indexes i32 or i64, or for a dictionary's strings
+	// counts from the dictionary's first string in the table.
 	var i32 []int32 // a plain page's strings' indexes in the table, or an int32 column's values
 	var i64 []int64
 	var nvals int
