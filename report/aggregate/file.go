@@ -321,7 +321,7 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []fileRow) (i
 	var i32 []int32 // a plain page's strings' indexes in the table, or an int32 column's values
 	var i64 []int64
 	var nvals int
-	var dictBase int32 = -1
+	dictBase := int32(-1)
 	switch {
 	case c.kind == parquet.ByteArray && dict != nil:
 		if dict != d.dict {
@@ -336,14 +336,13 @@ func (d *rowDecoder) page(c *rollupColumn, page parquet.Page, rows []fileRow) (i
 		if err := d.strings(data, false); err != nil {
 			return 0, err
 		}
-		i32 = d.pageStrs
+		i32, nvals = d.pageStrs, len(d.pageStrs)
 	case c.i32 != nil:
 		i32 = data.Int32()
+		nvals = len(i32)
 	default:
 		i64 = data.Int64()
-	}
-	if dictBase < 0 {
-		nvals = max(len(i32), len(i64))
+		nvals = len(i64)
 	}
 	v := 0 // the next value, of the non-null ones
 	for r := range n {
@@ -508,11 +507,11 @@ func checkRow(t *fileTable, row *fileRow, isDim bool) error {
 	}
 	switch kind := t.strs[row.kind]; kind {
 	case KindVisits:
-		if m := t.strs[row.medium]; !hasKey(mediumIndex, m) {
-			return fmt.Errorf("medium: %q is not in the vocabulary", clip(m))
+		if _, ok := mediumIndex[t.strs[row.medium]]; !ok {
+			return fmt.Errorf("medium: %q is not in the vocabulary", clip(t.strs[row.medium]))
 		}
-		if e := t.strs[row.evidence]; !hasKey(evidenceByName, e) {
-			return fmt.Errorf("evidence: unknown %q", clip(e))
+		if _, ok := evidenceByName[t.strs[row.evidence]]; !ok {
+			return fmt.Errorf("evidence: unknown %q", clip(t.strs[row.evidence]))
 		}
 	case KindSiteHost, KindOverflow:
 	case KindSpan:
@@ -526,9 +525,4 @@ func checkRow(t *fileTable, row *fileRow, isDim bool) error {
 		return fmt.Errorf("kind: unknown %q", clip(kind))
 	}
 	return nil
-}
-
-func hasKey[V any](m map[string]V, k string) bool {
-	_, ok := m[k]
-	return ok
 }
