@@ -236,7 +236,8 @@ type Rollup struct {
 
 	days    map[Day]*dayTable
 	lastDay Day
-	last    *dayTable // the table of lastDay, nil at first
+	last    *dayTable // the table of lastDay, nil when it is not counted
+	hasLast bool      // false at first and after Input
 
 	// The zone offset of the last visit, and the times it holds for.
 	off          int64
@@ -257,9 +258,8 @@ type Rollup struct {
 
 	// Set by Input: the current input, and the days each input had
 	// visits on.
-	input      int
-	inputDays  map[int]map[Day]bool
-	trackInput bool
+	input     int
+	inputDays map[int]map[Day]bool // nil until Input
 
 	visits           int64
 	minTime, maxTime int64
@@ -303,8 +303,8 @@ func (r *Rollup) Input(i int) {
 	if r.inputDays == nil {
 		r.inputDays = make(map[int]map[Day]bool)
 	}
-	r.input, r.trackInput = i, true
-	r.last = nil // so that the next visit's day is recorded
+	r.input = i
+	r.hasLast = false // so that the next visit's day is recorded
 }
 
 // InputDays returns the days input i had visits on (counted or not, see
@@ -380,10 +380,10 @@ func (r *Rollup) day(t int64) Day {
 
 // table returns day's table, or nil when day is not counted (see Only).
 func (r *Rollup) table(day Day) *dayTable {
-	if r.last != nil && day == r.lastDay {
+	if r.hasLast && day == r.lastDay {
 		return r.last
 	}
-	if r.trackInput {
+	if r.inputDays != nil {
 		m := r.inputDays[r.input]
 		if m == nil {
 			m = make(map[Day]bool)
@@ -391,15 +391,15 @@ func (r *Rollup) table(day Day) *dayTable {
 		}
 		m[day] = true
 	}
-	if r.only != nil && !r.only[day] {
-		return nil
+	var t *dayTable
+	if r.only == nil || r.only[day] {
+		t = r.days[day]
+		if t == nil {
+			t = newDayTable()
+			r.days[day] = t
+		}
 	}
-	t := r.days[day]
-	if t == nil {
-		t = newDayTable()
-		r.days[day] = t
-	}
-	r.lastDay, r.last = day, t
+	r.lastDay, r.last, r.hasLast = day, t, true
 	return t
 }
 
@@ -666,12 +666,15 @@ func (r *Rollup) addExample(t *dayTable, src sourceRef, value string, h uint64, 
 		if value >= r.strs[r.cellKeys[ex[big]].value] {
 			return
 		}
+		// The evicted example's count is taken over by value.
+		j := t.detail[ex[big]]
 		delete(t.detail, ex[big])
 		ex[big] = i
-	} else {
-		ex = append(ex, i)
-		t.examples[src] = ex
+		t.detail[i] = j
+		t.counts[j] = w
+		return
 	}
+	t.examples[src] = append(ex, i)
 	t.detail[i] = uint32(len(t.counts))
 	t.counts = append(t.counts, w)
 }
@@ -783,8 +786,14 @@ func (r *Rollup) SiteHost() string {
 			sum[h] += n
 		}
 	}
+	return busiestHost(sum)
+}
+
+// busiestHost returns the host with the most visits, the first by name
+// of a tie, or "" if there is none.
+func busiestHost(visits map[string]int64) string {
 	best, n := "", int64(0)
-	for h, c := range sum {
+	for h, c := range visits {
 		if c > n || (c == n && h < best) {
 			best, n = h, c
 		}

@@ -483,11 +483,6 @@ func (s *Snapshot) finish(dropped map[Dropped]int64, siteHosts map[string]int64,
 		s.dropped = append(s.dropped, k)
 	}
 	sortDropped(s.dropped)
-	var best int64
-	for h, n := range siteHosts {
-		if n > best || n == best && h < s.siteHost {
-			s.siteHost, best = h, n
-		}
-	}
+	s.siteHost = busiestHost(siteHosts)
 	return nil
 }

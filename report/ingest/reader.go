@@ -342,7 +342,6 @@ var (
 // misnamed, and a .csv that is really gzip should still be read.
 func (r *Reader) open(in Input) error {
 	r.file = Stats{Files: 1}
-	r.cur = nil
 	name := in.Path
 	var src io.Reader
 	var f *os.File

@@ -692,6 +692,9 @@ func TestReaderInputStats(t *testing.T) {
 	if !reflect.DeepEqual(&merged, r.Stats()) {
 		t.Errorf("merged %+v\nreader %+v", merged, *r.Stats())
 	}
+	if st := r.Stats(); st.Files != 3 || st.Rows != 45 {
+		t.Errorf("reader: %d files, %d rows; want 3, 45", st.Files, st.Rows)
+	}
 	if len(merged.Examples) != MaxExamples || merged.SkippedRows() != 23 {
 		t.Errorf("%d examples, %d skipped; want %d, 23", len(merged.Examples), merged.SkippedRows(), MaxExamples)
 	}
