@@ -197,32 +197,15 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 		return out
 	}
 	newInputs := subset(toRead)
-	type hashed struct {
-		h   []InputHash
-		err error
-	}
-	hashes := make(chan hashed, 1)
-	hashCtx, cancelHash := context.WithCancel(ctx)
-	defer cancelHash()
-	go func() {
-		h, err := hashInputs(hashCtx, newInputs)
-		hashes <- hashed{h, err}
-	}()
 	opts := j.ingestOptions()
 	perInput := make([]ingest.Stats, len(newInputs))
 	opts.InputDone = func(i int, s ingest.Stats) { perInput[i] = s }
-	fresh, stats, err := scanDays(ctx, newInputs, opts, j.matcher, nil)
+	fresh, stats, hashes, err := scanHashing(ctx, newInputs, opts, j.matcher)
 	if err != nil {
-		cancelHash()
-		<-hashes
 		return &aggregated{rollup: fresh.Snapshot(), stats: stats}, err
 	}
-	hr := <-hashes
-	if hr.err != nil {
-		return nil, hr.err
-	}
 	for k, i := range toRead {
-		entries[i].SHA256 = hr.h[k].SHA256
+		entries[i].SHA256 = hashes[k].SHA256
 		entries[i].Stats = perInput[k]
 		days := fresh.InputDays(k)
 		entries[i].Days = dayStrings(days)
@@ -251,7 +234,6 @@ func (j *job) aggregateCached(ctx context.Context, inputs []ingest.Input, dir st
 		}
 	}
 	if len(again) > len(toRead) {
-		opts.InputDone = nil
 		fresh, _, err = scanDays(ctx, subset(again), j.ingestOptions(), j.matcher, dirty)
 		if err != nil {
 			return nil, err
@@ -329,6 +311,11 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
+	// CreateTemp makes the file readable by its owner only.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
 		return err
@@ -396,11 +383,8 @@ func (j *job) readRollups(dirs []string, pre *aggregate.Prefetched) (*aggregated
 		sets = append(sets, files)
 		idxs = append(idxs, idx)
 	}
-	snap, err := pre.ReadSnapshot(sets, loc)
-	if err != nil {
-		return nil, fmt.Errorf("--rollups: %v", err)
-	}
-	agg := &aggregated{rollup: snap}
+	// An input in two directories is named before any file is read; its
+	// days would be in both too.
 	seen := map[string]string{} // input hash or path -> directory
 	var entries []cachedInput
 	for i, idx := range idxs {
@@ -417,6 +401,11 @@ func (j *job) readRollups(dirs []string, pre *aggregate.Prefetched) (*aggregated
 			entries = append(entries, e)
 		}
 	}
+	snap, err := pre.ReadSnapshot(sets, loc)
+	if err != nil {
+		return nil, fmt.Errorf("--rollups: %v", err)
+	}
+	agg := &aggregated{rollup: snap}
 	// The counts and the manifest list inputs in the order a build reads
 	// them.
 	sort.SliceStable(entries, func(a, b int) bool { return entries[a].Path < entries[b].Path })

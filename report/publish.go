@@ -213,20 +213,5 @@ func writeArchiveIndex(out string) error {
 	if err := archiveTemplate.Execute(&b, data); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(out, ".index.html.new-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(out, "index.html"))
+	return writeAtomic(filepath.Join(out, "index.html"), b.Bytes())
 }

@@ -210,6 +210,12 @@ func (j *job) ingestOptions() ingest.Options {
 // for the manifest on the side.
 func (j *job) aggregateAll(ctx context.Context, inputs []ingest.Input) (*aggregated, error) {
 	sortInputs(inputs)
+	rollup, stats, hashes, err := scanHashing(ctx, inputs, j.ingestOptions(), j.matcher)
+	return &aggregated{rollup: rollup.Snapshot(), stats: stats, inputs: hashes}, err
+}
+
+// scanHashing is scan, hashing the inputs for the manifest on the side.
+func scanHashing(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, []InputHash, error) {
 	type hashed struct {
 		h   []InputHash
 		err error
@@ -221,16 +227,14 @@ func (j *job) aggregateAll(ctx context.Context, inputs []ingest.Input) (*aggrega
 		h, err := hashInputs(hashCtx, inputs)
 		hashes <- hashed{h, err}
 	}()
-	rollup, stats, err := scan(ctx, inputs, j.ingestOptions(), j.matcher)
-	agg := &aggregated{rollup: rollup.Snapshot(), stats: stats}
+	rollup, stats, err := scan(ctx, inputs, opts, m)
 	if err != nil {
 		cancelHash()
 		<-hashes // no goroutine outlives a failed build
-		return agg, err
+		return rollup, stats, nil, err
 	}
 	hr := <-hashes
-	agg.inputs = hr.h
-	return agg, hr.err
+	return rollup, stats, hr.h, hr.err
 }
 
 func (j *job) checkBadRows(stats *ingest.Stats) error {

@@ -472,7 +472,9 @@ func (v *view) collectSources() map[string]*sourceData {
 		if d == nil {
 			continue
 		}
-		countsOf(d.dims[g.Dim], g.Value).add(v, g.Day, g.Visits)
+		if g.Dim != aggregate.DimTags && g.Dim != aggregate.DimReferrer { // no source page tables them
+			countsOf(d.dims[g.Dim], g.Value).add(v, g.Day, g.Visits)
+		}
 	}
 	return out
 }
