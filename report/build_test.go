@@ -132,11 +132,12 @@ func TestBuildCancelled(t *testing.T) {
 	}
 }
 
-// --archive keeps every run under its as-of date, a copy as latest/, and
-// an index of them all.
+// --archive keeps every run under its as-of date, a copy of the newest as
+// latest/, and an index of them all. An earlier run made again is not the
+// latest.
 func TestBuildArchive(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	for _, asOf := range []string{"2026-11-20", "2026-11-24"} {
+	for _, asOf := range []string{"2026-11-20", "2026-11-24", "2026-11-20"} {
 		cfg := sampleConfig(out, "../testdata/sample.csv")
 		cfg.Archive = true
 		cfg.BaseURL = "https://reports.example.com/shop/"

@@ -119,8 +119,8 @@ func (p *publisher) publish(write func(dir string) error) (err error) {
 }
 
 // publishArchive keeps each run under <out>/<as-of>/, copies it to
-// <out>/latest/ for hosts that do not follow links, and rewrites the
-// archive's index page. Each directory is swapped in whole, as publish
+// <out>/latest/ for hosts that do not follow links when it is the newest
+// run, and rewrites the archive's index page. Each directory is swapped in whole, as publish
 // does; a failed run leaves every earlier run as it was.
 func (p *publisher) publishArchive(asOf string, write func(dir string) error) error {
 	if err := os.MkdirAll(p.out, 0o755); err != nil {
@@ -133,11 +133,33 @@ func (p *publisher) publishArchive(asOf string, write func(dir string) error) er
 	if err := run.publish(write); err != nil {
 		return err
 	}
-	latest := &publisher{out: filepath.Join(p.out, "latest"), parent: p.out}
-	if err := latest.publish(func(dir string) error { return copyTree(run.out, dir) }); err != nil {
+	runs, err := archiveRuns(p.out)
+	if err != nil {
 		return err
 	}
-	return writeArchiveIndex(p.out)
+	if len(runs) == 0 || asOf >= runs[0] { // a run made again for an earlier date leaves latest/ as it is
+		latest := &publisher{out: filepath.Join(p.out, "latest"), parent: p.out}
+		if err := latest.publish(func(dir string) error { return copyTree(run.out, dir) }); err != nil {
+			return err
+		}
+	}
+	return writeArchiveIndex(p.out, runs)
+}
+
+// archiveRuns returns the runs in out, newest first.
+func archiveRuns(out string) ([]string, error) {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return nil, err
+	}
+	var runs []string
+	for _, e := range entries {
+		if e.IsDir() && runName.MatchString(e.Name()) {
+			runs = append(runs, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(runs)))
+	return runs, nil
 }
 
 // copyTree copies the regular files under src into dst, which exists.
@@ -189,19 +211,8 @@ var archiveTemplate = template.Must(template.New("archive").Parse(`<!doctype htm
 </html>
 `))
 
-// writeArchiveIndex lists every run in out, newest first.
-func writeArchiveIndex(out string) error {
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		return err
-	}
-	var runs []string
-	for _, e := range entries {
-		if e.IsDir() && runName.MatchString(e.Name()) {
-			runs = append(runs, e.Name())
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(runs)))
+// writeArchiveIndex lists the runs in out, newest first.
+func writeArchiveIndex(out string, runs []string) error {
 	data := struct {
 		Latest string
 		Runs   []string
