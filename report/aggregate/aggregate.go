@@ -318,9 +318,9 @@ func (r *Rollup) InputDays(i int) []Day {
 	return out
 }
 
-// maxSiteHosts bounds the landing hosts counted a day: an export holds
+// MaxSiteHosts bounds the landing hosts counted a day: an export holds
 // one site, or a few, and a flood of forged URLs must not grow the map.
-const maxSiteHosts = 64
+const MaxSiteHosts = 64
 
 // Location returns the zone days are bucketed in.
 func (r *Rollup) Location() *time.Location { return r.loc }
@@ -770,7 +770,7 @@ func (r *Rollup) flushSiteHost() {
 		return
 	}
 	t, h := r.hostTable, r.hostName
-	if _, ok := t.siteHosts[h]; ok || len(t.siteHosts) < maxSiteHosts {
+	if _, ok := t.siteHosts[h]; ok || len(t.siteHosts) < MaxSiteHosts {
 		t.siteHosts[h] += r.hostPending
 	}
 	r.hostPending = 0

@@ -67,7 +67,7 @@ func (c checksFlag) failed(res *report.Result) []string {
 		switch x.name {
 		case "stale-reviews":
 			if n := len(res.StaleReviews); n > 0 {
-				out = append(out, fmt.Sprintf("stale-reviews: %d editorial review%s overdue (%s)", n, pluralS(n), strings.Join(res.StaleReviews, ", ")))
+				out = append(out, fmt.Sprintf("stale-reviews: %s overdue (%s)", count(int64(n), "editorial review"), strings.Join(res.StaleReviews, ", ")))
 			}
 		case "no-data-for-as-of":
 			if res.AsOfVisits == 0 {
@@ -91,13 +91,6 @@ func badShare(res *report.Result) float64 {
 		return 0
 	}
 	return float64(res.Stats.SkippedRows()) / float64(res.Stats.Rows)
-}
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // isTerminal reports whether f is a terminal: progress lines are for

@@ -49,11 +49,11 @@ var structural = map[string]bool{
 
 // hostile replaces every non-empty string of v that is not structural
 // with a hostile one, in turn.
-func hostile(v reflect.Value, owner string, n *int) {
+func hostile(v reflect.Value, n *int) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			hostile(v.Elem(), owner, n)
+			hostile(v.Elem(), n)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
@@ -61,11 +61,11 @@ func hostile(v reflect.Value, owner string, n *int) {
 			if structural[v.Type().Name()+"."+f.Name] {
 				continue
 			}
-			hostile(v.Field(i), v.Type().Name()+"."+f.Name, n)
+			hostile(v.Field(i), n)
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			hostile(v.Index(i), owner, n)
+			hostile(v.Index(i), n)
 		}
 	case reflect.String:
 		if v.String() != "" {
@@ -78,7 +78,7 @@ func hostile(v reflect.Value, owner string, n *int) {
 func hostileSite() *Site {
 	s := testSite()
 	n := 0
-	hostile(reflect.ValueOf(s), "", &n)
+	hostile(reflect.ValueOf(s), &n)
 	// The longest value in every place a page shows data in a table.
 	long := hostileStrings[15]
 	s.Unknown.Hosts[0].Host = long

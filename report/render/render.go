@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"maps"
 	"net/url"
 	"os"
@@ -184,12 +183,8 @@ func (r *Renderer) Files(s *Site) (map[string][]byte, error) {
 	}
 
 	render("unrecognised.html", newPage("unrecognised.html", "Unrecognised referrers", &s.Unknown, false))
-	if s.Unknown.CSV != "" {
-		out.data(s.Unknown.CSV, func() ([]byte, error) { return unknownCSV(&s.Unknown) })
-	}
-	if s.Unknown.JSON != "" {
-		out.data(s.Unknown.JSON, func() ([]byte, error) { return unknownJSON(&s.Unknown) })
-	}
+	out.data(s.Unknown.CSV, func() ([]byte, error) { return unknownCSV(&s.Unknown) })
+	out.data(s.Unknown.JSON, func() ([]byte, error) { return unknownJSON(&s.Unknown) })
 	render("hygiene.html", newPage("hygiene.html", "Tagging hygiene", &s.Hygiene, false))
 	render("quality.html", newPage("quality.html", "Data quality", &s.Quality, !noChart(&s.Quality.Daily)))
 	out.chart(&s.Quality.Daily)
@@ -248,16 +243,6 @@ func (f *siteFiles) chart(c *Chart) {
 	}
 	f.data(c.CSV, func() ([]byte, error) { return chartCSV(c) })
 	f.data(c.JSON, func() ([]byte, error) { return chartJSON(c) })
-}
-
-// Index writes index.html alone to w, for callers that want one page.
-func (r *Renderer) Index(w io.Writer, s *Site) error {
-	pages, err := check(s)
-	if err != nil {
-		return err
-	}
-	return r.t.ExecuteTemplate(w, "index.html", &page{Site: s, Info: s.Info, Title: "Overview", Path: "index.html",
-		Charts: !noChart(&s.Index.Daily), Page: &s.Index, pages: pages})
 }
 
 // httpURL returns u when it is an absolute http or https URL, else "":

@@ -100,8 +100,6 @@ func (d *dialect) extract(s, re string) string {
 	switch d.name {
 	case "bigquery":
 		return "COALESCE(REGEXP_EXTRACT(" + s + ", " + d.lit(re) + "), '')"
-	case "spark":
-		return "regexp_extract(" + s + ", " + d.lit(re) + ", 1)"
 	}
 	return "regexp_extract(" + s + ", " + d.lit(re) + ", 1)"
 }

@@ -3,6 +3,8 @@ package sqlgen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/webmasterid/refreport/report/aggregate"
 )
 
 // Kinds are the values of the query's kind column, in the order the
@@ -10,32 +12,23 @@ import (
 // package aggregate, the landing hosts and the day's span. "overflow", the
 // fold of unknown sources beyond aggregate.MaxUnknownSources, is never
 // produced: the query keeps every unknown source apart.
-var Kinds = []string{"visits", "host", "utm_source", "utm_medium", "utm_campaign", "landing_page", "referrer", "tags", "site_host", "span"}
-
-// Limits of the rollup, as in package aggregate (which the query cannot
-// import: it would pull the reader into every sqlgen user).
-const (
-	maxValues        = 1000 // values per (day, catalog source, breakdown); also direct and internal
-	maxUnknownValues = 200  // ... per unknown source
-	maxOutsideValues = 5000 // landing pages per day of all sources outside the catalog, together
-	maxExamples      = 5    // referrer examples per (day, unknown source): the smallest values
-	maxSiteHosts     = 64   // landing hosts per day
-	maxValueLen      = 300  // bytes of a value kept; longer ones are cut and marked with "…"
-)
-
-// outside is the source under which the landing pages of every source
-// outside the catalog are counted together, as aggregate.Outside.
-const outside = "(outside the catalog)"
+var Kinds = func() []string {
+	k := []string{aggregate.KindVisits}
+	for d := range aggregate.NumDims {
+		k = append(k, d.String())
+	}
+	return append(k, aggregate.KindSiteHost, aggregate.KindSpan)
+}()
 
 // clip cuts the column c, as aggregate's clip does, to the longest prefix
-// of whole characters within maxValueLen bytes, marked with "…". Engines
+// of whole characters within aggregate.MaxValueLen bytes, marked with "…". Engines
 // count characters, not bytes: each character of the first
-// maxValueLen+1 is written as one 'L' and a 'c' per further byte, so that
-// the 'L's among the first maxValueLen+1 letters, less the one that
+// MaxValueLen+1 is written as one 'L' and a 'c' per further byte, so that
+// the 'L's among the first MaxValueLen+1 letters, less the one that
 // crosses the limit, are the characters kept.
 func (g *gen) clip(c string) string {
 	d := g.d
-	n := maxValueLen + 1
+	n := aggregate.MaxValueLen + 1
 	shadow := fmt.Sprintf("substr(%s, 1, %d)", c, n)
 	for _, r := range [][2]string{
 		{`[\x{0}-\x{7F}]`, "L"},
@@ -47,7 +40,7 @@ func (g *gen) clip(c string) string {
 	}
 	return fmt.Sprintf(`CASE WHEN %[1]s <= %[2]d THEN %[3]s
       ELSE substr(%[3]s, 1, length(replace(substr(%[4]s, 1, %[5]d), 'c', '')) - 1) || %[6]s END`,
-		d.byteLen(c), maxValueLen, c, shadow, n, d.lit("…"))
+		d.byteLen(c), aggregate.MaxValueLen, c, shadow, n, d.lit("…"))
 }
 
 // details writes the stages from the classified visits to the rollup's
@@ -137,7 +130,7 @@ func (g *gen) details() []string {
       ELSE '' END AS value,
     v.w, v.t
   FROM v3 v CROSS JOIN kinds k
-)`, perSource, d.lit(outside), strings.Join(vals, "\n      ")))
+)`, perSource, d.lit(aggregate.Outside), strings.Join(vals, "\n      ")))
 	ctes = append(ctes, fmt.Sprintf(`cut AS (
   SELECT kind, day, source, known, medium, evidence, no_referrer, tagged,
     %s AS value,
@@ -168,7 +161,7 @@ func (g *gen) details() []string {
       WHEN known OR source IN ('direct', 'internal') THEN %d
       ELSE %d END AS cap
   FROM grouped
-)`, maxExamples, maxSiteHosts, d.lit(outside), maxOutsideValues, maxValues, maxUnknownValues))
+)`, aggregate.MaxExamples, aggregate.MaxSiteHosts, d.lit(aggregate.Outside), aggregate.MaxOutsideValues, aggregate.MaxValues, aggregate.MaxUnknownValues))
 	ctes = append(ctes, `capped AS (
   SELECT kind, day, source, known, medium, evidence, no_referrer, tagged,
     CASE WHEN cap > 0 AND rn > cap THEN '' ELSE value END AS value,

@@ -233,26 +233,18 @@ func TestBadInput(t *testing.T) {
 
 func TestSuffixes(t *testing.T) {
 	cc1, wild, cc2 := suffixes()
-	has := func(l []string, s string) bool {
-		for _, x := range l {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	}
 	for _, s := range []string{"de", "uk", "se", "jp", "br"} {
-		if !has(cc1, s) {
+		if !slices.Contains(cc1, s) {
 			t.Errorf("cc1 lacks %s", s)
 		}
 	}
 	for _, s := range []string{"np", "ck"} {
-		if !has(wild, s) {
+		if !slices.Contains(wild, s) {
 			t.Errorf("wild lacks %s", s)
 		}
 	}
 	for _, s := range []string{"co.uk", "com.br", "ne.jp"} {
-		if !has(cc2, s) {
+		if !slices.Contains(cc2, s) {
 			t.Errorf("cc2 lacks %s", s)
 		}
 	}
@@ -298,29 +290,6 @@ func TestRollupColumns(t *testing.T) {
 	}
 }
 
-// TestRollupLimits keeps the query's kinds and caps those of package
-// aggregate, which the Go path writes.
-func TestRollupLimits(t *testing.T) {
-	for d := aggregate.Dim(0); d < aggregate.NumDims; d++ {
-		if !slices.Contains(Kinds, d.String()) {
-			t.Errorf("breakdown %s is not a kind of the query", d)
-		}
-	}
-	for _, c := range []struct {
-		name      string
-		sql, goes int
-	}{
-		{"MaxValues", maxValues, aggregate.MaxValues},
-		{"MaxUnknownValues", maxUnknownValues, aggregate.MaxUnknownValues},
-		{"MaxExamples", maxExamples, aggregate.MaxExamples},
-		{"MaxValueLen", maxValueLen, aggregate.MaxValueLen},
-	} {
-		if c.sql != c.goes {
-			t.Errorf("%s: query %d, aggregate %d", c.name, c.sql, c.goes)
-		}
-	}
-}
-
 // TestUnixSeconds: each dialect rounds a timestamp down to whole seconds.
 func TestUnixSeconds(t *testing.T) {
 	for d, want := range map[string]string{
@@ -343,32 +312,32 @@ func TestUnixSeconds(t *testing.T) {
 // length straddling the limit.
 func TestClipFormula(t *testing.T) {
 	sqlClip := func(s string) string {
-		if len(s) <= maxValueLen {
+		if len(s) <= aggregate.MaxValueLen {
 			return s
 		}
 		r := []rune(s)
 		var shadow []byte
-		for _, c := range r[:min(len(r), maxValueLen+1)] {
+		for _, c := range r[:min(len(r), aggregate.MaxValueLen+1)] {
 			shadow = append(shadow, 'L')
 			for i := 1; i < len(string(c)); i++ {
 				shadow = append(shadow, 'c')
 			}
 		}
-		n := strings.Count(string(shadow[:maxValueLen+1]), "L") - 1
+		n := strings.Count(string(shadow[:aggregate.MaxValueLen+1]), "L") - 1
 		return string(r[:n]) + "…"
 	}
 	goClip := func(s string) string {
-		if len(s) <= maxValueLen {
+		if len(s) <= aggregate.MaxValueLen {
 			return s
 		}
-		i := maxValueLen
+		i := aggregate.MaxValueLen
 		for i > 0 && s[i]&0xc0 == 0x80 {
 			i--
 		}
 		return s[:i] + "…"
 	}
 	for _, r := range []string{"a", "é", "€", "😀"} {
-		for n := maxValueLen - 8; n <= maxValueLen+2; n++ {
+		for n := aggregate.MaxValueLen - 8; n <= aggregate.MaxValueLen+2; n++ {
 			for _, s := range []string{strings.Repeat("a", n) + strings.Repeat(r, 4), strings.Repeat(r, n)} {
 				if got, want := sqlClip(s), goClip(s); got != want {
 					t.Errorf("%d×a + %q: got %d bytes, want %d", n, r, len(got), len(want))
