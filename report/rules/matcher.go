@@ -146,7 +146,7 @@ func Compile(c *Catalog, siteHosts []string) (*Matcher, error) {
 		index[s.ID] = i
 		m.ids = append(m.ids, s.ID)
 		m.mediums = append(m.mediums, s.Medium)
-		m.paid = append(m.paid, paidMedium(s.Medium))
+		m.paid = append(m.paid, PaidMedium(s.Medium))
 		m.utmRule = append(m.utmRule, "utm:utm_source="+s.ID)
 	}
 	uaSeen := make(map[string]bool)
@@ -275,9 +275,9 @@ func Compile(c *Catalog, siteHosts []string) (*Matcher, error) {
 	return m, nil
 }
 
-// paidMedium returns the medium of a paid visit from a source of medium
+// PaidMedium returns the medium of a paid visit from a source of medium
 // m: its paid_ form when the vocabulary has one, else paid_other.
-func paidMedium(m string) string {
+func PaidMedium(m string) string {
 	if strings.HasPrefix(m, "paid_") && IsMedium(m) {
 		return m
 	}

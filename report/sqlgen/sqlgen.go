@@ -253,7 +253,7 @@ func (g *gen) tables(siteHosts []string) error {
 	for _, s := range g.cat.Sources {
 		vals := append([]string{s.ID}, s.UTMSources...)
 		for _, v := range vals {
-			g.utm = append(g.utm, []string{q(v), q(s.ID), q(s.Medium), q(paidMedium(s.Medium))})
+			g.utm = append(g.utm, []string{q(v), q(s.ID), q(s.Medium), q(rules.PaidMedium(s.Medium))})
 		}
 	}
 	// utm_medium spellings, as Compile builds them.
@@ -301,18 +301,6 @@ func (g *gen) tables(siteHosts []string) error {
 	}
 	q(g.paidRE)
 	return errors.Join(errs...)
-}
-
-// paidMedium is the medium of a paid visit from a source of medium m, as
-// in package rules.
-func paidMedium(m string) string {
-	if strings.HasPrefix(m, "paid_") && rules.IsMedium(m) {
-		return m
-	}
-	if rules.IsMedium("paid_" + m) {
-		return "paid_" + m
-	}
-	return rules.MediumPaidOther
 }
 
 // Regular expressions shared by the stages. They are written for RE2 and
