@@ -59,6 +59,19 @@ func TestFileRoundTrip(t *testing.T) {
 	if len(paths) != 3 {
 		t.Fatalf("%d day files, want 3", len(paths))
 	}
+	for i, day := range busyRollup().Days() {
+		var buf bytes.Buffer
+		if err := busyRollup().WriteDay(&buf, day); err != nil {
+			t.Fatal(err)
+		}
+		first, err := os.ReadFile(paths[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(buf.Bytes(), first) {
+			t.Errorf("%s written again differs", day)
+		}
+	}
 	want := r.Snapshot()
 	back, err := ReadSnapshot([][]string{paths}, time.UTC)
 	if err != nil {
