@@ -178,10 +178,8 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	// 1. UTM.
 	if srcRaw != "" {
 		r.UTMSource = srcRaw
-		if srcURL && (strings.IndexByte(srcRaw, '%') >= 0 || strings.IndexByte(srcRaw, '+') >= 0) {
-			// As the person who tagged the link wrote it: decoded, but
-			// not trimmed or lowercased, so ' aliexpress ' shows.
-			r.UTMSource = strings.ToValidUTF8(decodeValue(srcRaw), "\uFFFD")
+		if srcURL && si.escaped {
+			r.UTMSource = si.spelling // si is srcRaw's
 		}
 		if si.norm != "" {
 			r.Evidence = EvidenceUTM
@@ -474,6 +472,10 @@ type utmSource struct {
 	norm string
 	src  int // source index, -1 when unknown
 	rule string
+	// A URL's value with escapes, as the person who tagged the link wrote
+	// it: decoded, but not trimmed or lowercased, so ' aliexpress ' shows.
+	spelling string
+	escaped  bool
 }
 
 func (c *Classifier) utmSource(raw string, fromURL bool) utmSource {
@@ -485,6 +487,9 @@ func (c *Classifier) utmSource(raw string, fromURL bool) utmSource {
 		raw = strings.Clone(raw)
 	}
 	u := utmSource{norm: normalizeValue(raw, fromURL), src: -1}
+	if fromURL && (strings.IndexByte(raw, '%') >= 0 || strings.IndexByte(raw, '+') >= 0) {
+		u.spelling, u.escaped = strings.ToValidUTF8(decodeValue(raw), "\uFFFD"), true
+	}
 	if isPlaceholder(u.norm) || u.norm == "(not set)" || u.norm == "(not provided)" {
 		u.norm = "" // analytics exports write these for "no source"
 	}
@@ -497,7 +502,7 @@ func (c *Classifier) utmSource(raw string, fromURL bool) utmSource {
 		u.rule = "utm:utm_source=" + u.norm
 	}
 	if ok {
-		c.src.put(raw, u, 2*len(raw)+len(u.rule)+32)
+		c.src.put(raw, u, 2*len(raw)+len(u.rule)+len(u.spelling)+32)
 	}
 	return u
 }
