@@ -40,7 +40,7 @@ type view struct {
 	hostSource func(host string) rules.Result
 
 	groups  []aggregate.Group
-	details iter.Seq[*aggregate.Detail]
+	details iter.Seq[aggregate.Detail]
 	medName map[string]string
 }
 

@@ -880,11 +880,16 @@ func (r *Rollup) Details() []Detail {
 	for _, t := range r.days {
 		total += len(t.detail)
 	}
-	out := make([]Detail, 0, total)
+	rows := make([]detailRow, 0, total)
 	var d detailSorter
 	d.rank = r.ranks()
 	for _, day := range r.Days() {
-		out = d.appendDay(out, r, day)
+		rows = d.appendDay(rows, r, day)
+	}
+	c := detailChunk{r.strs, rows}
+	out := make([]Detail, len(rows))
+	for i := range out {
+		out[i] = c.at(i)
 	}
 	return out
 }
@@ -903,8 +908,9 @@ type detailSortKey struct {
 	cell, count uint32
 }
 
-// appendDay appends day's detail groups to out, sorted.
-func (d *detailSorter) appendDay(out []Detail, r *Rollup, day Day) []Detail {
+// appendDay appends day's detail groups to out, sorted. Their strings
+// are indexes into r.strs.
+func (d *detailSorter) appendDay(out []detailRow, r *Rollup, day Day) []detailRow {
 	t := r.days[day]
 	keys := d.keys[:0]
 	for i, j := range t.detail {
@@ -919,8 +925,7 @@ func (d *detailSorter) appendDay(out []Detail, r *Rollup, day Day) []Detail {
 	})
 	for _, k := range keys {
 		c := r.cellKeys[k.cell]
-		src := c.sourceRef()
-		out = append(out, Detail{DetailKey{Source{r.strs[src.name], src.known}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[k.count]})
+		out = append(out, detailRow{t.counts[k.count], c.source, c.value, day, Dim(c.dim >> 1), c.dim&1 != 0})
 	}
 	d.keys = keys
 	return out

@@ -18,7 +18,7 @@ import (
 type Snapshot struct {
 	loc              *time.Location
 	groups           []Group
-	details          [][]Detail // a day's each, in key order
+	details          []detailChunk // in key order, chunk after chunk
 	dropped          []Dropped
 	otherSources     int64
 	siteHost         string
@@ -38,12 +38,96 @@ func (r *Rollup) Snapshot() *Snapshot {
 	var d detailSorter
 	d.rank = r.ranks()
 	for _, day := range r.Days() {
-		if details := d.appendDay(make([]Detail, 0, len(r.days[day].detail)), r, day); len(details) > 0 {
-			s.details = append(s.details, details)
+		if rows := d.appendDay(make([]detailRow, 0, len(r.days[day].detail)), r, day); len(rows) > 0 {
+			s.details = append(s.details, detailChunk{r.strs, rows})
 		}
 		delete(r.days, day)
 	}
 	return s
+}
+
+// detailRow is a detail group whose strings are indexes into its chunk's
+// table: a build holds a million, and rows without pointers are neither
+// traced by the collector nor slowed by its write barriers.
+type detailRow struct {
+	visits        int64
+	source, value uint32
+	day           Day
+	dim           Dim
+	known         bool
+}
+
+// detailChunk is detail groups in key order, with the table of strings
+// their rows index.
+type detailChunk struct {
+	strs []string
+	rows []detailRow
+}
+
+// at returns row i as a Detail.
+func (c *detailChunk) at(i int) Detail {
+	r := &c.rows[i]
+	return Detail{DetailKey{Source{c.strs[r.source], r.known}, c.strs[r.value], r.day, r.dim}, r.visits}
+}
+
+// compare is compareDetails of rows i and j. Equal indexes are equal
+// strings, which spares most string comparisons.
+func (c *detailChunk) compare(i, j int) int {
+	a, b := &c.rows[i], &c.rows[j]
+	if n := cmp.Compare(a.day, b.day); n != 0 {
+		return n
+	}
+	if a.source != b.source {
+		if n := strings.Compare(c.strs[a.source], c.strs[b.source]); n != 0 {
+			return n
+		}
+	}
+	if n := cmp.Or(compareBool(a.known, b.known), cmp.Compare(a.dim, b.dim)); n != 0 {
+		return n
+	}
+	if a.value == b.value {
+		return 0
+	}
+	return strings.Compare(c.strs[a.value], c.strs[b.value])
+}
+
+// sortSum sorts c's rows by key and sums the visits of equal keys.
+func (c *detailChunk) sortSum() {
+	sorted := true
+	for i := 1; i < len(c.rows); i++ {
+		if c.compare(i-1, i) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	details := make([]Detail, len(c.rows))
+	for i := range details {
+		details[i] = c.at(i)
+	}
+	*c = packDetails(sortSum(details, compareDetails, addDetail))
+}
+
+// packDetails turns details into a chunk with a table of its own.
+func packDetails(details []Detail) detailChunk {
+	var c detailChunk
+	ids := map[string]uint32{}
+	id := func(s string) uint32 {
+		i, ok := ids[s]
+		if !ok {
+			i = uint32(len(c.strs))
+			c.strs = append(c.strs, s)
+			ids[s] = i
+		}
+		return i
+	}
+	c.rows = make([]detailRow, len(details))
+	for i, d := range details {
+		c.rows[i] = detailRow{d.Visits, id(d.Source.Name), id(d.Value), d.Day, d.Dim, d.Source.Known}
+	}
+	return c
 }
 
 // Location returns the zone days are bucketed in.
@@ -53,12 +137,14 @@ func (s *Snapshot) Location() *time.Location { return s.loc }
 func (s *Snapshot) Groups() []Group { return s.groups }
 
 // Details yields every detail group, sorted by key. A build holds
-// millions: they are kept a day at a time, not in one slice.
-func (s *Snapshot) Details() iter.Seq[*Detail] {
-	return func(yield func(*Detail) bool) {
-		for _, chunk := range s.details {
-			for i := range chunk {
-				if !yield(&chunk[i]) {
+// millions: they are kept in a compact form and made into Details one at
+// a time.
+func (s *Snapshot) Details() iter.Seq[Detail] {
+	return func(yield func(Detail) bool) {
+		for k := range s.details {
+			c := &s.details[k]
+			for i := range c.rows {
+				if !yield(c.at(i)) {
 					return
 				}
 			}
@@ -109,7 +195,7 @@ func compareDetails(a, b *Detail) int {
 // filePart is what one rollup file holds, in a Snapshot's terms.
 type filePart struct {
 	groups    []Group
-	details   []Detail
+	details   detailChunk
 	dropped   map[Dropped]int64 // by Source and Dim; Visits is 0
 	siteHosts map[string]int64
 	spans     map[Day][2]int64
@@ -144,7 +230,7 @@ func part(t *fileTable) (*filePart, error) {
 			n++
 		}
 	}
-	p.details = make([]Detail, 0, n)
+	p.details = detailChunk{t.strs, make([]detailRow, 0, n)}
 	for i := range t.rows {
 		row := &t.rows[i]
 		day := Day(row.day)
@@ -155,7 +241,7 @@ func part(t *fileTable) (*filePart, error) {
 				p.dropped[Dropped{Source: src, Dim: dim}] += row.visits
 				continue
 			}
-			p.details = append(p.details, Detail{DetailKey{src, t.strs[row.value], day, dim}, row.visits})
+			p.details.rows = append(p.details.rows, detailRow{row.visits, uint32(row.source), uint32(row.value), day, dim, row.known})
 			continue
 		}
 		switch t.strs[row.kind] {
@@ -229,7 +315,7 @@ func decodeFile(path string, buf []fileRow) (decoded, []fileRow) {
 	p, err := part(t)
 	if err == nil {
 		p.groups = sortSum(p.groups, compareGroups, addGroup)
-		p.details = sortSum(p.details, compareDetails, addDetail)
+		p.details.sortSum()
 	}
 	return decoded{p, err}, t.rows[:0]
 }
@@ -375,9 +461,9 @@ func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snaps
 	// Parts are joined once at the end, at their final size: growing one
 	// slice of millions of groups file by file costs more than reading.
 	var groups [][]Group
-	var details [][]Detail
+	var details []detailChunk
 	var lastGroup *Group
-	var lastDetail *Detail
+	var lastDetail Detail
 	ng, nd := 0, 0
 	for i, path := range paths {
 		d := <-results[i]
@@ -392,14 +478,15 @@ func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snaps
 			}
 			lastGroup = &p.groups[len(p.groups)-1]
 		}
-		if len(p.details) > 0 {
-			if lastDetail != nil && compareDetails(lastDetail, &p.details[0]) >= 0 {
+		if n := len(p.details.rows); n > 0 {
+			if first := p.details.at(0); len(details) > 0 && compareDetails(&lastDetail, &first) >= 0 {
 				sorted = false
 			}
-			lastDetail = &p.details[len(p.details)-1]
+			lastDetail = p.details.at(n - 1)
+			details = append(details, p.details)
 		}
-		groups, details = append(groups, p.groups), append(details, p.details)
-		ng, nd = ng+len(p.groups), nd+len(p.details)
+		groups = append(groups, p.groups)
+		ng, nd = ng+len(p.groups), nd+len(p.details.rows)
 		for k, n := range p.dropped {
 			dropped[k] += n
 		}
@@ -424,39 +511,19 @@ func (pre *Prefetched) ReadSnapshot(sets [][]string, loc *time.Location) (*Snaps
 	}
 	if !sorted {
 		all := make([]Detail, 0, nd)
-		for _, d := range details {
-			all = append(all, d...)
+		for _, c := range details {
+			for i := range c.rows {
+				all = append(all, c.at(i))
+			}
 		}
 		s.groups = sortSum(s.groups, compareGroups, addGroup)
-		details = [][]Detail{sortSum(all, compareDetails, addDetail)}
+		details = []detailChunk{packDetails(sortSum(all, compareDetails, addDetail))}
 	}
-	s.details = byDay(details)
+	s.details = details
 	if err := s.finish(dropped, siteHosts, spans); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// byDay cuts sorted chunks of detail groups into one chunk a day, the
-// form a Snapshot holds them in. In the usual case, a file a day, it
-// copies nothing.
-func byDay(chunks [][]Detail) [][]Detail {
-	var out [][]Detail
-	for _, c := range chunks {
-		for len(c) > 0 {
-			n := 1
-			for n < len(c) && c[n].Day == c[0].Day {
-				n++
-			}
-			if k := len(out) - 1; k >= 0 && out[k][0].Day == c[0].Day {
-				out[k] = append(slices.Clip(out[k]), c[:n]...)
-			} else {
-				out = append(out, c[:n])
-			}
-			c = c[n:]
-		}
-	}
-	return out
 }
 
 // finish sets what is summed over the groups: visits, the time range, the
