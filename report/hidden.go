@@ -171,6 +171,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	type pageCounts struct {
 		internal, search, all int64 // all: visits but direct ones
 		direct                int64
+		hasDirect             bool    // in direct visits' landing breakdown, on some day
 		comps                 []int32 // sorted
 		visits                []int64 // of comps[k]
 	}
@@ -199,19 +200,31 @@ func (v *view) hiddenFit() *hiddenFit {
 	var last aggregate.Source
 	var lastComp int32
 	var lastOK, lastSearch, seen bool
-	for d := range v.details {
-		if d.Dim != aggregate.DimLanding || !inMix(d.Day) || d.Value == aggregate.OtherValue {
+	// A page is on a day once for each source that landed there: its
+	// index is remembered by the value's ref.
+	var memo valueMemo
+	for d, ref := range v.r.DetailRefs() {
+		if d.Dim != aggregate.DimLanding || d.Value == aggregate.OtherValue {
 			continue
 		}
-		pi, ok := pageIndex[d.Value]
+		direct := isDirect(d.Source)
+		if !direct && !inMix(d.Day) {
+			continue
+		}
+		pi, ok := memo.get(ref)
 		if !ok {
-			pi = int32(len(paths))
-			pageIndex[d.Value] = pi
-			paths = append(paths, d.Value)
-			pages = append(pages, pageCounts{})
+			pi, ok = pageIndex[d.Value]
+			if !ok {
+				pi = int32(len(paths))
+				pageIndex[d.Value] = pi
+				paths = append(paths, d.Value)
+				pages = append(pages, pageCounts{})
+			}
+			memo.set(ref, pi)
 		}
 		p := &pages[pi]
-		if isDirect(d.Source) {
+		if direct {
+			p.hasDirect = true
 			if v.cur.has(d.Day) {
 				p.direct += d.Visits
 			}
@@ -243,17 +256,10 @@ func (v *view) hiddenFit() *hiddenFit {
 	// When the direct visits' landing breakdown was full, only the pages
 	// it kept have all their direct visits counted; the others are left
 	// out of the fit.
-	var kept map[string]bool
-	if dropped, _ := v.r.Dropped(); slices.ContainsFunc(dropped, func(x aggregate.Dropped) bool {
+	dropped, _ := v.r.Dropped()
+	full := slices.ContainsFunc(dropped, func(x aggregate.Dropped) bool {
 		return isDirect(x.Source) && x.Dim == aggregate.DimLanding
-	}) {
-		kept = map[string]bool{}
-		for d := range v.details {
-			if d.Dim == aggregate.DimLanding && isDirect(d.Source) {
-				kept[d.Value] = true
-			}
-		}
-	}
+	})
 
 	// Good-Turing: the share of a source's visits still to land on
 	// unseen pages is about the share of pages seen once.
@@ -277,7 +283,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	order := make([]int32, 0, len(paths))
 	for pi, path := range paths {
 		p := &pages[pi]
-		if path == "/" || path == "" || len(p.comps) == 0 || kept != nil && !kept[path] ||
+		if path == "/" || path == "" || len(p.comps) == 0 || full && !p.hasDirect ||
 			float64(p.search+p.internal) > hiddenMaxOwned*float64(p.all) {
 			continue
 		}
@@ -644,4 +650,30 @@ func poisson(s *splitmix, m float64) float64 {
 		cdf += p
 	}
 	return k
+}
+
+// valueMemo remembers a number for each detail value met in a pass over
+// DetailRefs, by the value's ref: a slice index instead of a string
+// lookup for each of a million groups.
+type valueMemo struct {
+	table uint32
+	ids   []int32 // by ref.Index, the number + 1; 0 for none
+}
+
+func (m *valueMemo) get(ref aggregate.ValueRef) (int32, bool) {
+	if ref.Table != m.table || int(ref.Index) >= len(m.ids) || m.ids[ref.Index] == 0 {
+		return 0, false
+	}
+	return m.ids[ref.Index] - 1, true
+}
+
+func (m *valueMemo) set(ref aggregate.ValueRef, id int32) {
+	if ref.Table != m.table {
+		m.table = ref.Table
+		clear(m.ids)
+	}
+	if n := int(ref.Index) + 1; n > len(m.ids) {
+		m.ids = append(m.ids, make([]int32, n-len(m.ids))...)
+	}
+	m.ids[ref.Index] = id + 1
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -261,5 +262,53 @@ func TestPoissonDraws(t *testing.T) {
 		if want := math.Exp(-m); m <= 30 && math.Abs(zeros/n-want) > 0.002+0.02*want {
 			t.Errorf("mean %g: %.4f of draws zero, want %.4f", m, zeros/n, want)
 		}
+	}
+}
+
+// TestHiddenFitFullDirectBreakdown checks that when the direct visits'
+// landing breakdown was full, a page it had no room for is left out of
+// the fit, since its direct visits are not known, and a page it kept on
+// another day, even one after the period, stays in.
+func TestHiddenFitFullDirectBreakdown(t *testing.T) {
+	cat, err := rules.Load("../sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rules.Compile(cat, []string{"shop.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := m.NewClassifier()
+	r := aggregate.New(time.UTC)
+	add := func(date, path, referrer string, n int) {
+		ts, err := time.Parse(time.DateOnly, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range n {
+			v := ingest.Visit{Time: ts.Unix() + 3600, URL: "https://shop.example.com" + path, Referrer: referrer, Weight: 1}
+			res := cl.Classify(&v)
+			r.Add(&v, &res)
+		}
+	}
+	const fb = "https://www.facebook.com/"
+	for i := range aggregate.MaxValues {
+		add("2026-11-10", fmt.Sprintf("/d%d", i), "", 1)
+	}
+	add("2026-11-10", "/x", "", 1)     // no room: counted under Other
+	add("2026-11-25", "/later", "", 1) // after the period, with room
+	for _, p := range []string{"/x", "/d1", "/later"} {
+		add("2026-11-10", p, fb, 3)
+	}
+	snap := r.Snapshot()
+	asOf := aggregate.DayFromDate(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	v := &view{cat: cat, r: snap, groups: snap.Groups(), details: snap.Details(), asOf: asOf}
+	v.cur, v.prev = periods("28d", asOf)
+	var paths []string
+	for _, p := range v.hiddenFit().pages {
+		paths = append(paths, p.path)
+	}
+	if want := []string{"/d1", "/later"}; !slices.Equal(paths, want) {
+		t.Errorf("pages fitted %q, want %q", paths, want)
 	}
 }

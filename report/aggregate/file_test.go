@@ -83,6 +83,8 @@ func TestFileRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(slices.Collect(back.Details()), slices.Collect(want.Details())) {
 		t.Error("details differ after a round trip")
 	}
+	checkRefs(t, want)
+	checkRefs(t, back)
 	d1, o1 := want.Dropped()
 	d2, o2 := back.Dropped()
 	if !reflect.DeepEqual(d1, d2) || o1 != o2 || o1 == 0 || len(d1) == 0 {
@@ -106,6 +108,7 @@ func TestFileRoundTrip(t *testing.T) {
 		if !sameSnapshot(s, back) {
 			t.Errorf("%v read differently", sets)
 		}
+		checkRefs(t, s)
 	}
 	// A day in two sets is an error.
 	if _, err := ReadSnapshot([][]string{paths, paths[1:2]}, time.UTC); err == nil || !strings.Contains(err.Error(), "is also in") {
@@ -273,4 +276,28 @@ func sameSnapshot(a, b *Snapshot) bool {
 		reflect.DeepEqual(slices.Collect(a.Details()), slices.Collect(b.Details())) &&
 		reflect.DeepEqual(da, db) && oa == ob && ma == mb && na == nb &&
 		a.Visits() == b.Visits() && a.SiteHost() == b.SiteHost() && a.Location() == b.Location()
+}
+
+// checkRefs checks that DetailRefs yields the details of Details, and
+// that groups with one ref have one value.
+func checkRefs(t *testing.T, s *Snapshot) {
+	t.Helper()
+	var details []Detail
+	values := map[ValueRef]string{}
+	tables := map[uint32]bool{}
+	for d, ref := range s.DetailRefs() {
+		details = append(details, d)
+		tables[ref.Table] = true
+		if v, ok := values[ref]; ok && v != d.Value {
+			t.Fatalf("ref %v stands for %q and %q", ref, v, d.Value)
+		}
+		values[ref] = d.Value
+	}
+	if !reflect.DeepEqual(details, slices.Collect(s.Details())) {
+		t.Error("DetailRefs yields other details than Details")
+	}
+	if len(values) == 0 {
+		t.Error("no details")
+	}
+	t.Logf("%d details, %d refs in %d tables", len(details), len(values), len(tables))
 }

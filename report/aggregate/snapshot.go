@@ -152,6 +152,40 @@ func (s *Snapshot) Details() iter.Seq[Detail] {
 	}
 }
 
+// A ValueRef stands for a detail group's value in a pass over Details:
+// groups with equal refs have equal values, and Index is below the
+// number of strings the snapshot holds, so that a pass can remember what
+// it worked out for a value in a slice instead of looking up its string
+// again. Equal values may have different refs: a day read from a rollup
+// file has a table of its own.
+type ValueRef struct {
+	Table, Index uint32
+}
+
+// DetailRefs is Details, with each group's ValueRef.
+func (s *Snapshot) DetailRefs() iter.Seq2[Detail, ValueRef] {
+	return func(yield func(Detail, ValueRef) bool) {
+		table := uint32(0)
+		for k := range s.details {
+			c := &s.details[k]
+			if k > 0 && !sameTable(c.strs, s.details[k-1].strs) {
+				table++
+			}
+			for i := range c.rows {
+				if !yield(c.at(i), ValueRef{table, c.rows[i].value}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// sameTable reports whether a and b are the same table of strings, as
+// the chunks of a Rollup's Snapshot share one.
+func sameTable(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // Dropped is Rollup.Dropped.
 func (s *Snapshot) Dropped() ([]Dropped, int64) { return s.dropped, s.otherSources }
 
