@@ -467,13 +467,50 @@ func (v *view) collectSources() map[string]*sourceData {
 		c := countsOf(d.mediums, g.Medium)
 		c.add(v, g.Day, g.Visits)
 	}
-	for g := range v.details {
-		d := get(g.Source)
+	// Details come sorted by day and source: the last source is
+	// remembered. Values are numbered through their refs, so that a
+	// million groups are counted without looking up their strings.
+	type dimValue struct {
+		dim   aggregate.Dim
+		value int32
+	}
+	cells := map[*sourceData]map[dimValue]*counts{}
+	var values []string
+	valueIDs := map[string]int32{}
+	var memo valueMemo
+	var last aggregate.Source
+	var d *sourceData
+	var dc map[dimValue]*counts
+	seen := false
+	for g, ref := range v.r.DetailRefs() {
+		if g.Dim == aggregate.DimTags || g.Dim == aggregate.DimReferrer || // no source page tables them
+			!v.cur.has(g.Day) && !v.prev.has(g.Day) { // nor counts them
+			continue
+		}
+		if !seen || g.Source != last {
+			last, seen = g.Source, true
+			if d = get(g.Source); d != nil && cells[d] == nil {
+				cells[d] = map[dimValue]*counts{}
+			}
+			dc = cells[d]
+		}
 		if d == nil {
 			continue
 		}
-		if g.Dim != aggregate.DimTags && g.Dim != aggregate.DimReferrer { // no source page tables them
-			countsOf(d.dims[g.Dim], g.Value).add(v, g.Day, g.Visits)
+		id, ok := memo.get(ref)
+		if !ok {
+			if id, ok = valueIDs[g.Value]; !ok {
+				id = int32(len(values))
+				values = append(values, g.Value)
+				valueIDs[g.Value] = id
+			}
+			memo.set(ref, id)
+		}
+		countsOf(dc, dimValue{g.Dim, id}).add(v, g.Day, g.Visits)
+	}
+	for d, m := range cells {
+		for k, c := range m {
+			d.dims[k.dim][values[k.value]] = c
 		}
 	}
 	return out
