@@ -203,8 +203,8 @@ func (v *view) hiddenFit() *hiddenFit {
 	// A page is on a day once for each source that landed there: its
 	// index is remembered by the value's ref.
 	var memo valueMemo
-	for d, ref := range v.r.DetailRefs() {
-		if d.Dim != aggregate.DimLanding || d.Value == aggregate.OtherValue {
+	for d, ref := range v.r.DetailsOf(aggregate.DimLanding) {
+		if d.Value == aggregate.OtherValue {
 			continue
 		}
 		direct := isDirect(d.Source)

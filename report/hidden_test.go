@@ -103,10 +103,10 @@ func TestHiddenEstimateOnGen(t *testing.T) {
 	var sumTrue, sumPoint int64
 	estimated := map[string]bool{}
 	snap := r.Snapshot()
-	groups, details := snap.Groups(), snap.Details()
+	groups := snap.Groups()
 	for k := range numPeriods {
 		asOf := end - aggregate.Day(k*periodDays)
-		v := &view{cat: cat, r: snap, groups: groups, details: details, asOf: asOf}
+		v := &view{cat: cat, r: snap, groups: groups, asOf: asOf}
 		v.cur, v.prev = periods("28d", asOf)
 		est := v.hiddenEstimates()
 		hidden := map[string]int64{}
@@ -302,7 +302,7 @@ func TestHiddenFitFullDirectBreakdown(t *testing.T) {
 	}
 	snap := r.Snapshot()
 	asOf := aggregate.DayFromDate(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	v := &view{cat: cat, r: snap, groups: snap.Groups(), details: snap.Details(), asOf: asOf}
+	v := &view{cat: cat, r: snap, groups: snap.Groups(), asOf: asOf}
 	v.cur, v.prev = periods("28d", asOf)
 	var paths []string
 	for _, p := range v.hiddenFit().pages {

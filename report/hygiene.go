@@ -21,17 +21,8 @@ func (v *view) hygiene(campaigns []render.HygieneCampaign) render.HygienePage {
 		value  string
 	}
 	counts := map[key]int64{}
-	for d := range v.details {
-		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
-			continue
-		}
-		switch d.Dim {
-		case aggregate.DimSpelling, aggregate.DimUTMMedium:
-		case aggregate.DimHost:
-			if !d.Source.Known {
-				continue
-			}
-		default:
+	for d := range v.r.DetailsOf(aggregate.DimSpelling, aggregate.DimUTMMedium, aggregate.DimHost) {
+		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue || d.Dim == aggregate.DimHost && !d.Source.Known {
 			continue
 		}
 		counts[key{d.Source, d.Dim, d.Value}] += d.Visits
@@ -174,7 +165,7 @@ func (v *view) partialCampaigns() []render.HygieneCampaign {
 	sets := map[key]map[string]int64{}
 	media := map[aggregate.Source]map[string]int64{} // utm_medium values in the vocabulary, by source
 	known := knownMediums(v.cat)
-	for d := range v.details {
+	for d := range v.r.DetailsOf(aggregate.DimTags, aggregate.DimUTMMedium) {
 		if !v.cur.has(d.Day) || d.Value == aggregate.OtherValue {
 			continue
 		}

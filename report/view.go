@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"iter"
 	"sort"
 	"strings"
 	"time"
@@ -40,7 +39,6 @@ type view struct {
 	hostSource func(host string) rules.Result
 
 	groups  []aggregate.Group
-	details iter.Seq[aggregate.Detail]
 	medName map[string]string
 }
 
@@ -76,7 +74,6 @@ func share(n, total int64) float64 {
 // siteModel builds every page's model from a rollup.
 func siteModel(v *view) *render.Site {
 	v.groups = v.r.Groups()
-	v.details = v.r.Details()
 	v.medName = make(map[string]string)
 	for _, m := range v.cat.Mediums {
 		v.medName[m.ID] = m.Name
@@ -482,9 +479,9 @@ func (v *view) collectSources() map[string]*sourceData {
 	var d *sourceData
 	var dc map[dimValue]*counts
 	seen := false
-	for g, ref := range v.r.DetailRefs() {
-		if g.Dim == aggregate.DimTags || g.Dim == aggregate.DimReferrer || // no source page tables them
-			!v.cur.has(g.Day) && !v.prev.has(g.Day) { // nor counts them
+	// No source page tables tags or referrers.
+	for g, ref := range v.r.DetailsOf(aggregate.DimHost, aggregate.DimSpelling, aggregate.DimUTMMedium, aggregate.DimCampaign, aggregate.DimLanding) {
+		if !v.cur.has(g.Day) && !v.prev.has(g.Day) { // nor counts them
 			continue
 		}
 		if !seen || g.Source != last {
@@ -713,8 +710,8 @@ func (v *view) unrecognised() render.UnrecognisedPage {
 	var last aggregate.Source
 	var ex map[string]int64
 	seen := false
-	for d := range v.details {
-		if d.Dim != aggregate.DimReferrer || d.Source.Known || !v.cur.has(d.Day) {
+	for d := range v.r.DetailsOf(aggregate.DimReferrer) {
+		if d.Source.Known || !v.cur.has(d.Day) {
 			continue
 		}
 		if !seen || d.Source != last {

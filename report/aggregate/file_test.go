@@ -278,14 +278,31 @@ func sameSnapshot(a, b *Snapshot) bool {
 		a.Visits() == b.Visits() && a.SiteHost() == b.SiteHost() && a.Location() == b.Location()
 }
 
-// checkRefs checks that DetailRefs yields the details of Details, and
-// that groups with one ref have one value.
+// checkRefs checks that DetailsOf yields the details of Details in the
+// breakdowns asked for, and that groups with one ref have one value.
 func checkRefs(t *testing.T, s *Snapshot) {
 	t.Helper()
+	var landing []Detail
+	for d := range s.Details() {
+		if d.Dim == DimLanding {
+			landing = append(landing, d)
+		}
+	}
+	var got []Detail
+	for d := range s.DetailsOf(DimLanding) {
+		got = append(got, d)
+	}
+	if !reflect.DeepEqual(got, landing) || len(got) == 0 {
+		t.Errorf("DetailsOf(DimLanding) yields %d details, want the %d of Details", len(got), len(landing))
+	}
 	var details []Detail
 	values := map[ValueRef]string{}
 	tables := map[uint32]bool{}
-	for d, ref := range s.DetailRefs() {
+	all := make([]Dim, NumDims)
+	for d := range NumDims {
+		all[d] = d
+	}
+	for d, ref := range s.DetailsOf(all...) {
 		details = append(details, d)
 		tables[ref.Table] = true
 		if v, ok := values[ref]; ok && v != d.Value {
@@ -294,7 +311,7 @@ func checkRefs(t *testing.T, s *Snapshot) {
 		values[ref] = d.Value
 	}
 	if !reflect.DeepEqual(details, slices.Collect(s.Details())) {
-		t.Error("DetailRefs yields other details than Details")
+		t.Error("DetailsOf every breakdown yields other details than Details")
 	}
 	if len(values) == 0 {
 		t.Error("no details")

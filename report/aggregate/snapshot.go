@@ -152,7 +152,7 @@ func (s *Snapshot) Details() iter.Seq[Detail] {
 	}
 }
 
-// A ValueRef stands for a detail group's value in a pass over Details:
+// A ValueRef stands for a detail group's value in a pass over details:
 // groups with equal refs have equal values, and Index is below the
 // number of strings the snapshot holds, so that a pass can remember what
 // it worked out for a value in a slice instead of looking up its string
@@ -162,8 +162,15 @@ type ValueRef struct {
 	Table, Index uint32
 }
 
-// DetailRefs is Details, with each group's ValueRef.
-func (s *Snapshot) DetailRefs() iter.Seq2[Detail, ValueRef] {
+// DetailsOf yields the detail groups of the breakdowns dims, sorted by
+// key, each with its value's ref. Groups of other breakdowns are passed
+// over before they are made into Details: most are landing pages, which
+// many passes have no use for.
+func (s *Snapshot) DetailsOf(dims ...Dim) iter.Seq2[Detail, ValueRef] {
+	var want [NumDims]bool
+	for _, d := range dims {
+		want[d] = true
+	}
 	return func(yield func(Detail, ValueRef) bool) {
 		table := uint32(0)
 		for k := range s.details {
@@ -172,7 +179,7 @@ func (s *Snapshot) DetailRefs() iter.Seq2[Detail, ValueRef] {
 				table++
 			}
 			for i := range c.rows {
-				if !yield(c.at(i), ValueRef{table, c.rows[i].value}) {
+				if want[c.rows[i].dim] && !yield(c.at(i), ValueRef{table, c.rows[i].value}) {
 					return
 				}
 			}
