@@ -653,7 +653,7 @@ func poisson(s *splitmix, m float64) float64 {
 }
 
 // valueMemo remembers a number for each detail value met in a pass over
-// DetailRefs, by the value's ref: a slice index instead of a string
+// DetailsOf, by the value's ref: a slice index instead of a string
 // lookup for each of a million groups.
 type valueMemo struct {
 	table uint32
