@@ -174,8 +174,6 @@ type cell struct {
 	dim    uint32 // Dim<<1 | known
 }
 
-func (c cell) sourceRef() sourceRef { return sourceRef{c.source, c.dim&1 != 0} }
-
 type sourceDim struct {
 	source sourceRef
 	dim    Dim
