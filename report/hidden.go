@@ -175,8 +175,7 @@ func (v *view) hiddenFit() *hiddenFit {
 		comps                 []int32 // sorted
 		visits                []int64 // of comps[k]
 	}
-	pageIndex := map[string]int32{}
-	var paths []string
+	var pageIDs valueIDs
 	var pages []pageCounts
 	// A source's recognised visits: all of them, also those on pages its
 	// landing breakdown had no room for.
@@ -200,9 +199,7 @@ func (v *view) hiddenFit() *hiddenFit {
 	var last aggregate.Source
 	var lastComp int32
 	var lastOK, lastSearch, seen bool
-	// A page is on a day once for each source that landed there: its
-	// index is remembered by the value's ref.
-	var memo valueMemo
+	// A page is on a day once for each source that landed there.
 	for d, ref := range v.r.DetailsOf(aggregate.DimLanding) {
 		if d.Value == aggregate.OtherValue {
 			continue
@@ -211,16 +208,9 @@ func (v *view) hiddenFit() *hiddenFit {
 		if !direct && !inMix(d.Day) {
 			continue
 		}
-		pi, ok := memo.get(ref)
-		if !ok {
-			pi, ok = pageIndex[d.Value]
-			if !ok {
-				pi = int32(len(paths))
-				pageIndex[d.Value] = pi
-				paths = append(paths, d.Value)
-				pages = append(pages, pageCounts{})
-			}
-			memo.set(ref, pi)
+		pi := pageIDs.id(d.Value, ref)
+		if int(pi) == len(pages) {
+			pages = append(pages, pageCounts{})
 		}
 		p := &pages[pi]
 		if direct {
@@ -280,6 +270,7 @@ func (v *view) hiddenFit() *hiddenFit {
 		}
 		f.unseen = append(f.unseen, u)
 	}
+	paths := pageIDs.names
 	order := make([]int32, 0, len(paths))
 	for pi, path := range paths {
 		p := &pages[pi]
@@ -652,28 +643,37 @@ func poisson(s *splitmix, m float64) float64 {
 	return k
 }
 
-// valueMemo remembers a number for each detail value met in a pass over
-// DetailsOf, by the value's ref: a slice index instead of a string
-// lookup for each of a million groups.
-type valueMemo struct {
-	table uint32
-	ids   []int32 // by ref.Index, the number + 1; 0 for none
+// valueIDs numbers the detail values met in a pass over DetailsOf, from
+// 0 in the order they are met. A value's number is remembered by its
+// ref: a slice index instead of a string lookup for each of a million
+// groups.
+type valueIDs struct {
+	names []string // by number
+	ids   map[string]int32
+	table uint32  // of the refs in byRef
+	byRef []int32 // by ref.Index, the number + 1; 0 for none
 }
 
-func (m *valueMemo) get(ref aggregate.ValueRef) (int32, bool) {
-	if ref.Table != m.table || int(ref.Index) >= len(m.ids) || m.ids[ref.Index] == 0 {
-		return 0, false
+func (n *valueIDs) id(value string, ref aggregate.ValueRef) int32 {
+	if ref.Table == n.table && int(ref.Index) < len(n.byRef) && n.byRef[ref.Index] != 0 {
+		return n.byRef[ref.Index] - 1
 	}
-	return m.ids[ref.Index] - 1, true
-}
-
-func (m *valueMemo) set(ref aggregate.ValueRef, id int32) {
-	if ref.Table != m.table {
-		m.table = ref.Table
-		clear(m.ids)
+	id, ok := n.ids[value]
+	if !ok {
+		if n.ids == nil {
+			n.ids = map[string]int32{}
+		}
+		id = int32(len(n.names))
+		n.names = append(n.names, value)
+		n.ids[value] = id
 	}
-	if n := int(ref.Index) + 1; n > len(m.ids) {
-		m.ids = append(m.ids, make([]int32, n-len(m.ids))...)
+	if ref.Table != n.table {
+		n.table = ref.Table
+		clear(n.byRef)
 	}
-	m.ids[ref.Index] = id + 1
+	if k := int(ref.Index) + 1; k > len(n.byRef) {
+		n.byRef = append(n.byRef, make([]int32, k-len(n.byRef))...)
+	}
+	n.byRef[ref.Index] = id + 1
+	return id
 }

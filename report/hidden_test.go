@@ -312,3 +312,30 @@ func TestHiddenFitFullDirectBreakdown(t *testing.T) {
 		t.Errorf("pages fitted %q, want %q", paths, want)
 	}
 }
+
+// TestValueIDs checks that a value has one number whichever table its
+// ref is in, and that values are numbered in the order they are met.
+func TestValueIDs(t *testing.T) {
+	var n valueIDs
+	steps := []struct {
+		value string
+		ref   aggregate.ValueRef
+		want  int32
+	}{
+		{"/a", aggregate.ValueRef{Table: 0, Index: 5}, 0},
+		{"/b", aggregate.ValueRef{Table: 0, Index: 2}, 1},
+		{"/a", aggregate.ValueRef{Table: 0, Index: 5}, 0},
+		{"/b", aggregate.ValueRef{Table: 1, Index: 5}, 1}, // another table: index 5 is /b there
+		{"/c", aggregate.ValueRef{Table: 1, Index: 2}, 2},
+		{"/a", aggregate.ValueRef{Table: 1, Index: 9}, 0},
+		{"/b", aggregate.ValueRef{Table: 1, Index: 5}, 1},
+	}
+	for i, s := range steps {
+		if got := n.id(s.value, s.ref); got != s.want {
+			t.Errorf("step %d: %s at %v numbered %d, want %d", i, s.value, s.ref, got, s.want)
+		}
+	}
+	if want := []string{"/a", "/b", "/c"}; !slices.Equal(n.names, want) {
+		t.Errorf("names %q, want %q", n.names, want)
+	}
+}

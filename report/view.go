@@ -472,9 +472,7 @@ func (v *view) collectSources() map[string]*sourceData {
 		value int32
 	}
 	cells := map[*sourceData]map[dimValue]*counts{}
-	var values []string
-	valueIDs := map[string]int32{}
-	var memo valueMemo
+	var values valueIDs
 	var last aggregate.Source
 	var d *sourceData
 	var dc map[dimValue]*counts
@@ -494,20 +492,11 @@ func (v *view) collectSources() map[string]*sourceData {
 		if d == nil {
 			continue
 		}
-		id, ok := memo.get(ref)
-		if !ok {
-			if id, ok = valueIDs[g.Value]; !ok {
-				id = int32(len(values))
-				values = append(values, g.Value)
-				valueIDs[g.Value] = id
-			}
-			memo.set(ref, id)
-		}
-		countsOf(dc, dimValue{g.Dim, id}).add(v, g.Day, g.Visits)
+		countsOf(dc, dimValue{g.Dim, values.id(g.Value, ref)}).add(v, g.Day, g.Visits)
 	}
 	for d, m := range cells {
 		for k, c := range m {
-			d.dims[k.dim][values[k.value]] = c
+			d.dims[k.dim][values.names[k.value]] = c
 		}
 	}
 	return out
