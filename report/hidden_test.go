@@ -37,14 +37,7 @@ func TestHiddenEstimateOnGen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cat, err := rules.Load("../sources.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := rules.Compile(cat, []string{"shop.example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, m := shopRules(t)
 	cl := m.NewClassifier()
 	r := aggregate.New(time.UTC)
 
@@ -270,14 +263,7 @@ func TestPoissonDraws(t *testing.T) {
 // the fit, since its direct visits are not known, and a page it kept on
 // another day, even one after the period, stays in.
 func TestHiddenFitFullDirectBreakdown(t *testing.T) {
-	cat, err := rules.Load("../sources.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := rules.Compile(cat, []string{"shop.example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, m := shopRules(t)
 	cl := m.NewClassifier()
 	r := aggregate.New(time.UTC)
 	add := func(date, path, referrer string, n int) {

@@ -55,9 +55,9 @@ func TestDefaultAsOf(t *testing.T) {
 	}
 }
 
-// testSite classifies visits given as "day referrer url" lines with the
-// shipped catalog and builds the site model for a 7-day period.
-func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
+// shopRules returns the shipped catalog, compiled for a site on
+// shop.example.com.
+func shopRules(t *testing.T) (*rules.Catalog, *rules.Matcher) {
 	t.Helper()
 	cat, err := rules.Load("../sources.yaml")
 	if err != nil {
@@ -67,6 +67,14 @@ func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cat, m
+}
+
+// testSite classifies visits given as "day referrer url" lines with the
+// shipped catalog and builds the site model for a 7-day period.
+func testSite(t *testing.T, asOf string, lines ...string) *render.Site {
+	t.Helper()
+	cat, m := shopRules(t)
 	cl := m.NewClassifier()
 	r := aggregate.New(time.UTC)
 	for _, line := range lines {
