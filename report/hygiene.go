@@ -219,7 +219,7 @@ func (v *view) partialCampaigns() []render.HygieneCampaign {
 			(k.source.Name == rules.MediumDirect || k.source.Name == rules.MediumInternal) {
 			c.Source.Text = name
 		}
-		c.Advice = v.campaignAdvice(k.source, k.campaign, missing, m["smc"] > 0, mostCommon(media[k.source]))
+		c.Advice = v.campaignAdvice(k.source, k.campaign, missing, m["smc"] > 0, aggregate.MostVisits(media[k.source]))
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -285,18 +285,6 @@ func (v *view) campaignAdvice(src aggregate.Source, campaign string, missing [3]
 		s += "."
 	}
 	return s
-}
-
-// mostCommon returns the key with the most visits, the least key among
-// equals; "" for none.
-func mostCommon(m map[string]int64) string {
-	best, n := "", int64(0)
-	for k, c := range m {
-		if c > n || (c == n && k < best) {
-			best, n = k, c
-		}
-	}
-	return best
 }
 
 // shortQuote quotes a campaign for a sentence, cut to a readable length;

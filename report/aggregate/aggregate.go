@@ -784,16 +784,16 @@ func (r *Rollup) SiteHost() string {
 			sum[h] += n
 		}
 	}
-	return busiestHost(sum)
+	return MostVisits(sum)
 }
 
-// busiestHost returns the host with the most visits, the first by name
-// of a tie, or "" if there is none.
-func busiestHost(visits map[string]int64) string {
+// MostVisits returns the key with the most visits, the first by name of
+// a tie, or "" if there is none.
+func MostVisits(visits map[string]int64) string {
 	best, n := "", int64(0)
-	for h, c := range visits {
-		if c > n || (c == n && h < best) {
-			best, n = h, c
+	for k, c := range visits {
+		if c > n || (c == n && k < best) {
+			best, n = k, c
 		}
 	}
 	return best

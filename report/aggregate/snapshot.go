@@ -591,6 +591,6 @@ func (s *Snapshot) finish(dropped map[Dropped]int64, siteHosts map[string]int64,
 		s.dropped = append(s.dropped, k)
 	}
 	sortDropped(s.dropped)
-	s.siteHost = busiestHost(siteHosts)
+	s.siteHost = MostVisits(siteHosts)
 	return nil
 }
