@@ -642,38 +642,3 @@ func poisson(s *splitmix, m float64) float64 {
 	}
 	return k
 }
-
-// valueIDs numbers the detail values met in a pass over DetailsOf, from
-// 0 in the order they are met. A value's number is remembered by its
-// ref: a slice index instead of a string lookup for each of a million
-// groups.
-type valueIDs struct {
-	names []string // by number
-	ids   map[string]int32
-	table uint32  // of the refs in byRef
-	byRef []int32 // by ref.Index, the number + 1; 0 for none
-}
-
-func (n *valueIDs) id(value string, ref aggregate.ValueRef) int32 {
-	if ref.Table == n.table && int(ref.Index) < len(n.byRef) && n.byRef[ref.Index] != 0 {
-		return n.byRef[ref.Index] - 1
-	}
-	id, ok := n.ids[value]
-	if !ok {
-		if n.ids == nil {
-			n.ids = map[string]int32{}
-		}
-		id = int32(len(n.names))
-		n.names = append(n.names, value)
-		n.ids[value] = id
-	}
-	if ref.Table != n.table {
-		n.table = ref.Table
-		clear(n.byRef)
-	}
-	if k := int(ref.Index) + 1; k > len(n.byRef) {
-		n.byRef = append(n.byRef, make([]int32, k-len(n.byRef))...)
-	}
-	n.byRef[ref.Index] = id + 1
-	return id
-}

@@ -278,8 +278,8 @@ func sameSnapshot(a, b *Snapshot) bool {
 		a.Visits() == b.Visits() && a.SiteHost() == b.SiteHost() && a.Location() == b.Location()
 }
 
-// checkRefs checks that DetailsOf yields the details of Details in the
-// breakdowns asked for, and that groups with one ref have one value.
+// checkRefs checks that DetailsOf yields the details of the breakdowns
+// asked for, and that groups with one ref have one value.
 func checkRefs(t *testing.T, s *Snapshot) {
 	t.Helper()
 	var landing []Detail
@@ -295,26 +295,19 @@ func checkRefs(t *testing.T, s *Snapshot) {
 	if !reflect.DeepEqual(got, landing) || len(got) == 0 {
 		t.Errorf("DetailsOf(DimLanding) yields %d details, want the %d of Details", len(got), len(landing))
 	}
-	var details []Detail
+	n := 0
 	values := map[ValueRef]string{}
 	tables := map[uint32]bool{}
-	all := make([]Dim, NumDims)
-	for d := range NumDims {
-		all[d] = d
-	}
-	for d, ref := range s.DetailsOf(all...) {
-		details = append(details, d)
+	for d, ref := range s.DetailsOf(allDims[:]...) {
+		n++
 		tables[ref.Table] = true
 		if v, ok := values[ref]; ok && v != d.Value {
 			t.Fatalf("ref %v stands for %q and %q", ref, v, d.Value)
 		}
 		values[ref] = d.Value
 	}
-	if !reflect.DeepEqual(details, slices.Collect(s.Details())) {
-		t.Error("DetailsOf every breakdown yields other details than Details")
-	}
 	if len(values) == 0 {
 		t.Error("no details")
 	}
-	t.Logf("%d details, %d refs in %d tables", len(details), len(values), len(tables))
+	t.Logf("%d details, %d refs in %d tables", n, len(values), len(tables))
 }

@@ -141,16 +141,20 @@ func (s *Snapshot) Groups() []Group { return s.groups }
 // a time.
 func (s *Snapshot) Details() iter.Seq[Detail] {
 	return func(yield func(Detail) bool) {
-		for k := range s.details {
-			c := &s.details[k]
-			for i := range c.rows {
-				if !yield(c.at(i)) {
-					return
-				}
+		for d := range s.DetailsOf(allDims[:]...) {
+			if !yield(d) {
+				return
 			}
 		}
 	}
 }
+
+var allDims = func() (all [NumDims]Dim) {
+	for d := range NumDims {
+		all[d] = d
+	}
+	return all
+}()
 
 // A ValueRef stands for a detail group's value in a pass over details:
 // groups with equal refs have equal values, and Index is below the
