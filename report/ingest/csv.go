@@ -306,7 +306,7 @@ func (s *csvScanner) emit(v *Visit, line int64) bool {
 	for _, c := range s.strCols {
 		b := f[c.col]
 		var str string
-		if utf8.Valid(b) {
+		if validUTF8(b) {
 			str = s.keepString(b)
 		} else {
 			str = strings.ToValidUTF8(string(b), "\uFFFD")

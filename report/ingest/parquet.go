@@ -643,7 +643,7 @@ func (s *parquetScanner) fillString(c *pqColumn, dst []Visit) error {
 					continue
 				}
 				str = string(b)
-				if !utf8.ValidString(str) {
+				if !validUTF8(b) {
 					str = strings.ToValidUTF8(str, "\uFFFD")
 					s.addProb(r, c, ReasonInvalidUTF8, "invalid UTF-8", true)
 				}
@@ -660,7 +660,7 @@ func (c *pqColumn) cacheString(j, maxField int) uint8 {
 	switch {
 	case len(b) > maxField:
 		st = dictBad
-	case !utf8.Valid(b):
+	case !validUTF8(b):
 		c.dstr[j] = strings.ToValidUTF8(string(b), "\uFFFD")
 		st = dictRepaired
 	default:
