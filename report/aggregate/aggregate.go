@@ -193,7 +193,7 @@ type dayTable struct {
 	counts   []int64
 	kept     map[sourceDim]int   // values admitted per source and breakdown
 	dropped  map[sourceDim]int64 // visits counted under Other because a breakdown was full
-	examples map[sourceRef][]uint32
+	examples map[sourceRef][]example
 
 	unknown      map[uint32]struct{} // unknown sources kept apart
 	otherSources int64               // visits summed into OtherSource
@@ -209,7 +209,7 @@ func newDayTable() *dayTable {
 		detail:    make(map[uint32]uint32),
 		kept:      make(map[sourceDim]int),
 		dropped:   make(map[sourceDim]int64),
-		examples:  make(map[sourceRef][]uint32),
+		examples:  make(map[sourceRef][]example),
 		unknown:   make(map[uint32]struct{}),
 		siteHosts: make(map[string]int64),
 	}
@@ -406,14 +406,15 @@ func (r *Rollup) table(day Day) *dayTable {
 var seed = maphash.MakeSeed()
 
 // Prepared is the part of Add's work that depends on a visit alone: its
-// landing page's path and, from a referrer no rule knows, the example
-// referrer, cut to length and hashed. Prepared on one goroutine while
+// landing page's path, from a referrer no rule knows the example
+// referrer, both cut to length, and the hashes of the values the rollup
+// looks up. Prepared on one goroutine while
 // another adds, it shortens the slowest stage of a build.
 type Prepared struct {
-	landing, example   string
-	hLanding, hExample uint64
-	tags               string // the DimTags value, "" for an untagged visit
-	hTags              uint64
+	landing, example string
+	hLanding         uint64
+	tags             string // the DimTags value, "" for an untagged visit
+	hTags            uint64
 	// Hashes of the classification's source and values, cut to length.
 	hSource, hHost, hSpelling, hMedium, hCampaign uint64
 }
@@ -425,7 +426,6 @@ func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
 	p.hLanding = maphash.String(seed, p.landing)
 	if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
 		p.example = clip(referrerExample(v.Referrer))
-		p.hExample = maphash.String(seed, p.example)
 	}
 	p.hSource = hashClipped(res.Source)
 	p.hHost = hashClipped(res.Host)
@@ -532,7 +532,7 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
-			r.addExample(t, src, p.example, p.hExample, w)
+			t.addExample(src, p.example, w)
 		}
 		landing, landingMax = r.outside(), MaxOutsideValues
 	} else if res.Host != "" {
@@ -641,40 +641,75 @@ func (t *dayTable) admit(i uint32, sd sourceDim, w int64) {
 	t.kept[sd]++
 }
 
+// example is an example referrer of an unknown source, and its visits on
+// a day.
+type example struct {
+	value  string
+	visits int64
+	id     uint32 // value's id + 1 once interned by flushExamples; 0 before
+}
+
 // addExample counts w visits for an example referrer of an unknown
 // source. A day keeps the MaxExamples smallest examples of each source,
 // which, unlike the first to arrive, do not depend on the order visits
 // are read in: a value that is not among them when it first comes never
 // is, so the kept ones are counted in full.
-func (r *Rollup) addExample(t *dayTable, src sourceRef, value string, h uint64, w int64) {
-	i := r.find(src, DimReferrer, value, h)
-	if j, ok := t.detail[i]; ok {
-		t.counts[j] += w
-		return
-	}
+//
+// Examples are kept apart from the other breakdowns, outside the interned
+// strings and cells, until they are read: most are one visit's referrer,
+// met once, and many are pushed out by a smaller one the same day.
+func (t *dayTable) addExample(src sourceRef, value string, w int64) {
 	ex := t.examples[src]
+	for k := range ex {
+		if ex[k].value == value {
+			ex[k].visits += w
+			return
+		}
+	}
 	if len(ex) >= MaxExamples {
-		// Evict the largest example if value is smaller.
+		// Replace the largest example if value is smaller.
 		big := 0
 		for k := range ex {
-			if r.strs[r.cellKeys[ex[k]].value] > r.strs[r.cellKeys[ex[big]].value] {
+			if ex[k].value > ex[big].value {
 				big = k
 			}
 		}
-		if value >= r.strs[r.cellKeys[ex[big]].value] {
-			return
+		if value < ex[big].value {
+			ex[big] = example{value: strings.Clone(value), visits: w}
 		}
-		// The evicted example's count is taken over by value.
-		j := t.detail[ex[big]]
-		delete(t.detail, ex[big])
-		ex[big] = i
-		t.detail[i] = j
-		t.counts[j] = w
 		return
 	}
-	t.examples[src] = append(ex, i)
-	t.detail[i] = uint32(len(t.counts))
-	t.counts = append(t.counts, w)
+	t.examples[src] = append(ex, example{value: strings.Clone(value), visits: w})
+}
+
+// flushExamples interns t's examples not yet interned, so that they can
+// be read as detail groups. It goes through sources in order, so that
+// strings are numbered alike in every run.
+func (r *Rollup) flushExamples(t *dayTable) {
+	srcs := make([]sourceRef, 0, len(t.examples))
+	for src := range t.examples {
+		srcs = append(srcs, src)
+	}
+	slices.SortFunc(srcs, func(a, b sourceRef) int {
+		return cmp.Or(cmp.Compare(a.name, b.name), compareBool(a.known, b.known))
+	})
+	for _, src := range srcs {
+		ex := t.examples[src]
+		for k := range ex {
+			if ex[k].id == 0 {
+				ex[k].id = r.intern(ex[k].value) + 1
+			}
+		}
+	}
+}
+
+// numDetails returns the number of t's detail groups.
+func (t *dayTable) numDetails() int {
+	n := len(t.detail)
+	for _, ex := range t.examples {
+		n += len(ex)
+	}
+	return n
 }
 
 // clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
@@ -876,7 +911,8 @@ type Detail struct {
 func (r *Rollup) Details() []Detail {
 	total := 0
 	for _, t := range r.days {
-		total += len(t.detail)
+		r.flushExamples(t)
+		total += t.numDetails()
 	}
 	rows := make([]detailRow, 0, total)
 	var d detailSorter
@@ -902,18 +938,29 @@ type detailSorter struct {
 }
 
 type detailSortKey struct {
-	hi, lo      uint64 // source rank, known; dim, value rank
-	cell, count uint32
+	hi, lo        uint64 // source rank, known; dim, value rank
+	visits        int64
+	source, value uint32
 }
 
 // appendDay appends day's detail groups to out, sorted. Their strings
-// are indexes into r.strs.
+// are indexes into r.strs. The day's examples must have been flushed.
 func (d *detailSorter) appendDay(out []detailRow, r *Rollup, day Day) []detailRow {
 	t := r.days[day]
 	keys := d.keys[:0]
+	add := func(source, value, dim uint32, visits int64) {
+		keys = append(keys, detailSortKey{uint64(d.rank[source])<<1 | uint64(dim&1), uint64(dim>>1)<<32 | uint64(d.rank[value]), visits, source, value})
+	}
 	for i, j := range t.detail {
 		c := r.cellKeys[i]
-		keys = append(keys, detailSortKey{uint64(d.rank[c.source])<<1 | uint64(c.dim&1), uint64(c.dim>>1)<<32 | uint64(d.rank[c.value]), i, j})
+		add(c.source, c.value, c.dim, t.counts[j])
+	}
+	for src, ex := range t.examples {
+		var c cell
+		c.key(src, DimReferrer, 0)
+		for _, e := range ex {
+			add(c.source, e.id-1, c.dim, e.visits)
+		}
 	}
 	slices.SortFunc(keys, func(a, b detailSortKey) int {
 		if c := cmp.Compare(a.hi, b.hi); c != 0 {
@@ -922,8 +969,7 @@ func (d *detailSorter) appendDay(out []detailRow, r *Rollup, day Day) []detailRo
 		return cmp.Compare(a.lo, b.lo)
 	})
 	for _, k := range keys {
-		c := r.cellKeys[k.cell]
-		out = append(out, detailRow{t.counts[k.count], c.source, c.value, day, Dim(c.dim >> 1), c.dim&1 != 0})
+		out = append(out, detailRow{k.visits, k.source, k.value, day, Dim(k.lo >> 32), k.hi&1 != 0})
 	}
 	d.keys = keys
 	return out

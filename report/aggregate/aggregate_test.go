@@ -192,9 +192,14 @@ func TestExamplesSmallest(t *testing.T) {
 	for i := range 12 {
 		refs = append(refs, fmt.Sprintf("https://blog.example/%02d", (i*5)%12))
 	}
-	count := func(order []int) []Detail {
+	// peek reads the details halfway too: examples read once still
+	// change, and are read again, with the visits that come after.
+	count := func(order []int, peek bool) []Detail {
 		r := New(time.UTC)
-		for _, i := range order {
+		for n, i := range order {
+			if peek && n == len(order)/2 {
+				r.Details()
+			}
 			res := *unknown
 			r.Add(visit("2026-11-22T11:00:00Z", "https://shop.example.com/", refs[i], int64(i+1)), &res)
 			r.Add(visit("2026-11-22T12:00:00Z", "https://shop.example.com/", refs[i], 1), &res)
@@ -211,9 +216,12 @@ func TestExamplesSmallest(t *testing.T) {
 	for i := range refs {
 		fwd[i], rev[len(refs)-1-i] = i, i
 	}
-	a, b := count(fwd), count(rev)
+	a, b := count(fwd, false), count(rev, false)
 	if len(a) != MaxExamples || !reflect.DeepEqual(a, b) {
 		t.Fatalf("examples depend on order:\n%v\n%v", a, b)
+	}
+	if c := count(rev, true); !reflect.DeepEqual(a, c) {
+		t.Fatalf("examples read halfway:\n%v\nwant\n%v", c, a)
 	}
 	for k, d := range a {
 		want := fmt.Sprintf("https://blog.example/%02d", k)

@@ -61,10 +61,15 @@ func (r *Rollup) DayRows(day Day) []Row {
 			flags&flagNoReferrer != 0, flags&flagTagged != 0}, n})
 	}
 	slices.SortFunc(groups, func(a, b Group) int { return compareGroups(&a, &b) })
-	details := make([]Detail, 0, len(t.detail))
+	details := make([]Detail, 0, t.numDetails())
 	for i, j := range t.detail {
 		c := r.cellKeys[i]
 		details = append(details, Detail{DetailKey{Source{r.strs[c.source], c.dim&1 != 0}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[j]})
+	}
+	for src, ex := range t.examples {
+		for _, e := range ex {
+			details = append(details, Detail{DetailKey{Source{r.strs[src.name], src.known}, e.value, day, DimReferrer}, e.visits})
+		}
 	}
 	slices.SortFunc(details, func(a, b Detail) int { return compareDetails(&a, &b) })
 	rows := make([]Row, 0, len(groups)+len(details)+len(t.dropped)+len(t.siteHosts)+2)

@@ -34,11 +34,14 @@ func (r *Rollup) Snapshot() *Snapshot {
 	s := &Snapshot{loc: r.loc, groups: r.Groups(), siteHost: r.SiteHost(),
 		visits: r.visits, minTime: r.minTime, maxTime: r.maxTime, any: r.any}
 	s.dropped, s.otherSources = r.Dropped()
+	for _, t := range r.days {
+		r.flushExamples(t)
+	}
 	r.ids, r.cells = nil, nil // nothing is looked up any more
 	var d detailSorter
 	d.rank = r.ranks()
 	for _, day := range r.Days() {
-		if rows := d.appendDay(make([]detailRow, 0, len(r.days[day].detail)), r, day); len(rows) > 0 {
+		if rows := d.appendDay(make([]detailRow, 0, r.days[day].numDetails()), r, day); len(rows) > 0 {
 			s.details = append(s.details, detailChunk{r.strs, rows})
 		}
 		delete(r.days, day)
