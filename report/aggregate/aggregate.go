@@ -225,8 +225,8 @@ const (
 type Rollup struct {
 	loc *time.Location
 
-	strs  []string          // interned strings by id
-	ids   map[string]uint32 // and back
+	strs  []string  // interned strings by id
+	ids   hashIndex // and back, by maphash.String(seed, s)
 	cache [internCacheSize]uint32
 	// cellCache holds cell indexes + 1 by a hash of source, breakdown and
 	// value: most detail increments need no lookup but the day's.
@@ -241,8 +241,8 @@ type Rollup struct {
 	off          int64
 	offLo, offHi int64
 	offValid     bool
-	cells        map[cell]uint32 // every cell of every day, and its index
-	cellKeys     []cell          // and back
+	cells        hashIndex // every cell of every day, by hashCell, and its index
+	cellKeys     []cell    // and back
 
 	// The last landing page's scheme and authority, its host, the day
 	// table it was counted in, and the visits counted for it but not yet
@@ -283,10 +283,8 @@ func New(loc *time.Location) *Rollup {
 		loc = time.UTC
 	}
 	return &Rollup{
-		loc:   loc,
-		ids:   make(map[string]uint32),
-		days:  make(map[Day]*dayTable),
-		cells: make(map[cell]uint32),
+		loc:  loc,
+		days: make(map[Day]*dayTable),
 	}
 }
 
@@ -331,11 +329,14 @@ func (r *Rollup) lookupHash(s string, h uint64) (uint32, bool) {
 	if id := *slot; id != 0 && r.strs[id-1] == s {
 		return id - 1, true
 	}
-	id, ok := r.ids[s]
-	if ok {
-		*slot = id + 1
+	i, tag := r.ids.probe(h)
+	for ; r.ids.slots[i] != 0; i = r.ids.next(i) {
+		if e := r.ids.slots[i]; uint32(e>>32) == tag && r.strs[uint32(e)-1] == s {
+			*slot = uint32(e)
+			return uint32(e) - 1, true
+		}
 	}
-	return id, ok
+	return 0, false
 }
 
 // intern returns s's id, copying s the first time: the visit's memory is
@@ -350,7 +351,7 @@ func (r *Rollup) internHash(s string, h uint64) uint32 {
 	s = strings.Clone(s)
 	id := uint32(len(r.strs))
 	r.strs = append(r.strs, s)
-	r.ids[s] = id
+	r.ids.add(h, id)
 	return id
 }
 
@@ -607,11 +608,15 @@ func (r *Rollup) find(src sourceRef, dim Dim, value string, h uint64) uint32 {
 
 // cellIndex returns c's index, adding c if it is new.
 func (r *Rollup) cellIndex(c cell) uint32 {
-	if i, ok := r.cells[c]; ok {
-		return i
+	h := hashCell(c)
+	j, tag := r.cells.probe(h)
+	for ; r.cells.slots[j] != 0; j = r.cells.next(j) {
+		if e := r.cells.slots[j]; uint32(e>>32) == tag && r.cellKeys[uint32(e)-1] == c {
+			return uint32(e) - 1
+		}
 	}
 	i := uint32(len(r.cellKeys))
-	r.cells[c] = i
+	r.cells.add(h, i)
 	r.cellKeys = append(r.cellKeys, c)
 	return i
 }

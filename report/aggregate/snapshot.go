@@ -37,7 +37,7 @@ func (r *Rollup) Snapshot() *Snapshot {
 	for _, t := range r.days {
 		r.flushExamples(t)
 	}
-	r.ids, r.cells = nil, nil // nothing is looked up any more
+	r.ids, r.cells = hashIndex{}, hashIndex{} // nothing is looked up any more
 	var d detailSorter
 	d.rank = r.ranks()
 	for _, day := range r.Days() {
