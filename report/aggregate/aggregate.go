@@ -409,8 +409,8 @@ var seed = maphash.MakeSeed()
 // Prepared is the part of Add's work that depends on a visit alone: its
 // landing page's path, from a referrer no rule knows the example
 // referrer, both cut to length, and the hashes of the values the rollup
-// looks up. Prepared on one goroutine while
-// another adds, it shortens the slowest stage of a build.
+// looks up. Prepared on one goroutine while another adds, it shortens
+// the slowest stage of a build.
 type Prepared struct {
 	landing, example string
 	hLanding         uint64
