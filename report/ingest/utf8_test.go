@@ -10,7 +10,7 @@ import (
 // non-ASCII byte, or broken sequence, sits at every offset: in a 32-byte
 // block, an 8-byte word or the tail.
 func TestValidUTF8(t *testing.T) {
-	for _, bad := range []string{"é", "€", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80"} {
+	for _, bad := range []string{"é", "€", "\x80", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80"} {
 		for n := 0; n < 80; n++ {
 			for at := 0; at <= n; at++ {
 				b := []byte(strings.Repeat("a", at) + bad + strings.Repeat("z", n-at))
