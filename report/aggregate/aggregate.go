@@ -732,10 +732,7 @@ func clip(s string) string {
 // landingPath returns the path of a page URL: no scheme, host, query or
 // fragment, so that click ids and tags do not split one page into many.
 func landingPath(u string) string {
-	u = strings.TrimSpace(u)
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
+	u = cutQuery(strings.TrimSpace(u))
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 		if j := strings.IndexByte(u, '/'); j >= 0 {
@@ -843,11 +840,20 @@ func MostVisits(visits map[string]int64) string {
 // can hold search terms, e-mail addresses and session tokens, none of which
 // belong in a published report.
 func referrerExample(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if i := strings.IndexAny(ref, "?#"); i >= 0 {
-		ref = ref[:i]
+	return cutQuery(strings.TrimSpace(ref))
+}
+
+// cutQuery returns u up to its first '?' or '#'. It is strings.IndexAny's
+// job done by two strings.IndexByte, which skip many bytes a step where
+// IndexAny tests each: URLs carry long queries, and every visit has one.
+func cutQuery(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
 	}
-	return ref
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
 
 // Days returns the days with visits, sorted.

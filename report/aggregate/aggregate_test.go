@@ -312,6 +312,10 @@ func TestLandingPath(t *testing.T) {
 		"//shop.example.com/a/b":                    "/a/b",
 		"/only/path?q":                              "/only/path",
 		"":                                          "/",
+		"https://shop.example.com/a#b?c":            "/a",
+		"https://shop.example.com/a?b#c":            "/a",
+		"https://shop.example.com?x=http://y/z":     "/",
+		" https://shop.example.com/a\t":             "/a",
 	} {
 		if got := landingPath(in); got != want {
 			t.Errorf("landingPath(%q) = %q, want %q", in, got, want)
