@@ -3,6 +3,9 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -76,6 +79,22 @@ func TestBuildDeterministic(t *testing.T) {
 	}
 	if m := string(fa["manifest.json"]); !strings.Contains(m, `"path": "index.html"`) || !strings.Contains(m, `"sources_yaml_sha256"`) {
 		t.Errorf("manifest.json lacks files or hashes:\n%.400s", m)
+	}
+	var m Manifest
+	if err := json.Unmarshal(fa["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) != 2 {
+		t.Fatalf("manifest has %d inputs, want 2", len(m.Inputs))
+	}
+	for _, in := range m.Inputs {
+		data, err := os.ReadFile(in.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(data); in.SHA256 != hex.EncodeToString(sum[:]) || in.Bytes != int64(len(data)) {
+			t.Errorf("manifest: %s: sha256 %s, %d bytes; want %x, %d bytes", in.Path, in.SHA256, in.Bytes, sum, len(data))
+		}
 	}
 }
 

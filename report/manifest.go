@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,56 +23,20 @@ const Version = "0.1.0"
 type InputHash struct {
 	Path   string `json:"path"`
 	Bytes  int64  `json:"bytes"`
-	SHA256 string `json:"sha256,omitempty"` // empty for standard input, which cannot be read twice
+	SHA256 string `json:"sha256,omitempty"`
 }
 
-// hashInputs hashes every input file. It reads the files a second time,
-// alongside the scan, from the page cache the scan fills.
-func hashInputs(ctx context.Context, inputs []ingest.Input) ([]InputHash, error) {
-	out := make([]InputHash, 0, len(inputs))
-	buf := make([]byte, 1<<20)
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		h := InputHash{Path: in.Path, Bytes: in.Size}
-		if in.Path != "-" {
-			sum, n, err := hashFile(ctx, in.Path, buf)
-			if err != nil {
-				return nil, err
-			}
-			h.SHA256, h.Bytes = sum, n
-		}
-		out = append(out, h)
-	}
-	return out, nil
-}
-
-// hashFile hashes a file, reading it into buf. An input's buffer is big,
-// as the scan's is: with io.Copy's 32 KB, the system calls cost a tenth of
-// the hashing of a large export. A cancelled build stops between blocks,
-// not at the end of the file.
-func hashFile(ctx context.Context, name string, buf []byte) (string, int64, error) {
+// hashFile hashes a file of the site.
+func hashFile(name string) (string, int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", 0, err
-		}
-		m, err := f.Read(buf)
-		h.Write(buf[:m])
-		n += int64(m)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", 0, err
-		}
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
@@ -164,7 +127,6 @@ func writeSitemap(dir, baseURL string) error {
 // its size and hash, and writes manifest.json.
 func writeManifest(dir string, m *Manifest) error {
 	m.Files = m.Files[:0]
-	buf := make([]byte, 64<<10)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -177,7 +139,7 @@ func writeManifest(dir string, m *Manifest) error {
 		if rel == "manifest.json" || path.Base(rel) == markerName {
 			return nil
 		}
-		sum, n, err := hashFile(context.Background(), p, buf)
+		sum, n, err := hashFile(p)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ package report
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -207,34 +209,28 @@ func (j *job) ingestOptions() ingest.Options {
 }
 
 // aggregateAll reads, classifies and sums every input, and hashes them
-// for the manifest on the side.
+// for the manifest.
 func (j *job) aggregateAll(ctx context.Context, inputs []ingest.Input) (*aggregated, error) {
 	sortInputs(inputs)
 	rollup, stats, hashes, err := scanHashing(ctx, inputs, j.ingestOptions(), j.matcher)
 	return &aggregated{rollup: rollup.Snapshot(), stats: stats, inputs: hashes}, err
 }
 
-// scanHashing is scan, hashing the inputs for the manifest on the side.
+// scanHashing is scan, hashing the inputs for the manifest as they are
+// read.
 func scanHashing(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, []InputHash, error) {
-	type hashed struct {
-		h   []InputHash
-		err error
+	hashes := make([]InputHash, len(inputs))
+	for i, in := range inputs {
+		hashes[i] = InputHash{Path: in.Path, Bytes: in.Size}
 	}
-	hashes := make(chan hashed, 1)
-	hashCtx, cancelHash := context.WithCancel(ctx)
-	defer cancelHash()
-	go func() {
-		h, err := hashInputs(hashCtx, inputs)
-		hashes <- hashed{h, err}
-	}()
+	opts.Hashed = func(i int, sum [sha256.Size]byte, n int64) {
+		hashes[i].SHA256, hashes[i].Bytes = hex.EncodeToString(sum[:]), n
+	}
 	rollup, stats, err := scan(ctx, inputs, opts, m)
 	if err != nil {
-		cancelHash()
-		<-hashes // no goroutine outlives a failed build
 		return rollup, stats, nil, err
 	}
-	hr := <-hashes
-	return rollup, stats, hr.h, hr.err
+	return rollup, stats, hashes, nil
 }
 
 func (j *job) checkBadRows(stats *ingest.Stats) error {

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -45,6 +47,12 @@ type Options struct {
 	// counts when it has been read, or reading it failed. It runs on the
 	// reading goroutine.
 	InputDone func(i int, s Stats)
+	// Hashed, if set, is called with an input's index, the SHA-256 of its
+	// bytes and their number, when it has been read to its end. The hash
+	// is taken as the input is read, not in a second pass: it is the hash
+	// of the bytes counted even if the file changes meanwhile, and
+	// standard input has one too. It runs on the reading goroutine.
+	Hashed func(i int, sum [sha256.Size]byte, n int64)
 }
 
 // An Input is one file to read, as Expand found it.
@@ -210,8 +218,9 @@ type Reader struct {
 	next   int
 	cur    fileScanner
 	closer io.Closer
-	bufs   [][]Visit // Options.Batches buffers, filled in turn
-	slot   int       // the buffer of the current batch
+	hash   *inputHash // of the input being read; nil unless Options.Hashed
+	bufs   [][]Visit  // Options.Batches buffers, filled in turn
+	slot   int        // the buffer of the current batch
 	n      int
 	err    error
 }
@@ -305,6 +314,10 @@ func (r *Reader) fail(err error) {
 		r.closer.Close()
 		r.closer = nil
 	}
+	if r.hash != nil {
+		r.hash.wait() // no goroutine outlives a failed read
+		r.hash = nil
+	}
 	if r.cur != nil {
 		r.doneFile()
 	}
@@ -323,6 +336,15 @@ func (r *Reader) doneFile() {
 
 func (r *Reader) closeCur() error {
 	r.cur = nil
+	if h := r.hash; h != nil {
+		r.hash = nil
+		sum, n, err := h.finish()
+		if err != nil {
+			r.doneFile()
+			return err
+		}
+		r.opts.Hashed(r.next-1, sum, n)
+	}
 	r.doneFile()
 	if r.closer == nil {
 		return nil
@@ -361,10 +383,12 @@ func (r *Reader) open(in Input) error {
 		src = f
 	}
 	cr := &countingReader{r: src, n: &r.file.Bytes}
+	if r.opts.Hashed != nil {
+		cr.h = sha256.New()
+	}
 	br := bufio.NewReaderSize(cr, 256<<10)
 	head, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(head, magicParquet):
+	if bytes.HasPrefix(head, magicParquet) {
 		if f == nil {
 			return fmt.Errorf("%s: Parquet cannot be read from standard input; name the file", name)
 		}
@@ -373,12 +397,20 @@ func (r *Reader) open(in Input) error {
 			return CleanPathError(err)
 		}
 		r.file.Bytes = st.Size() // parquet-go reads through f itself
+		if r.opts.Hashed != nil {
+			r.hash = hashAside(r.ctx, name, f)
+		}
 		sc, err := newParquetScanner(name, f, st.Size(), in.Partition, &r.opts, &r.file)
 		if err != nil {
 			return err
 		}
 		r.cur = sc
 		return nil
+	}
+	if cr.h != nil {
+		r.hash = &inputHash{name: name, stream: cr}
+	}
+	switch {
 	case bytes.HasPrefix(head, magicGzip):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -431,14 +463,20 @@ func (d *decompressed) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// countingReader counts the bytes of an input as they are read, and
+// hashes them if h is set.
 type countingReader struct {
 	r io.Reader
 	n *int64
+	h hash.Hash
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	*c.n += int64(n)
+	if c.h != nil {
+		c.h.Write(p[:n])
+	}
 	return n, err
 }
 
