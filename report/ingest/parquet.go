@@ -101,6 +101,10 @@ type pqColumn struct {
 	dstate []uint8
 	dstr   []string
 	dtime  []int64
+	// text is a string column's dictionary values as one string, of
+	// which dstr holds substrings: one allocation a dictionary, where one
+	// a value kept the garbage collector busy.
+	text string
 }
 
 // A pqConst is a field's value taken from the file's path.
@@ -664,7 +668,7 @@ func (c *pqColumn) cacheString(j, maxField int) uint8 {
 		c.dstr[j] = strings.ToValidUTF8(string(b), "\uFFFD")
 		st = dictRepaired
 	default:
-		c.dstr[j] = string(b)
+		c.dstr[j] = c.text[c.offs[j]:c.offs[j+1]]
 	}
 	c.dstate[j] = st
 	return st
@@ -897,6 +901,7 @@ func (s *parquetScanner) closeGroup() {
 		c.def, c.idx, c.dict, c.bytes, c.offs, c.i32, c.i64, c.i96, c.f32, c.f64 = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
 		c.n, c.pos, c.vi, c.nvals = 0, 0, 0, 0
 		clear(c.dstr) // let the strings of the old dictionary go
+		c.text = ""
 	}
 }
 
@@ -1043,6 +1048,7 @@ func (c *pqColumn) resetCache() {
 			c.dstr = make([]string, n)
 		}
 		c.dstr = c.dstr[:n]
+		c.text = string(c.bytes)
 	case pqTimeString:
 		if cap(c.dtime) < n {
 			c.dtime = make([]int64, n)
