@@ -567,6 +567,19 @@ func TestParseTimeRoundTrip(t *testing.T) {
 	}
 }
 
+// BenchmarkParseTime times the timestamp forms exports write most.
+func BenchmarkParseTime(b *testing.B) {
+	for _, s := range []string{"2026-08-27T00:01:21Z", "2026-08-27 00:01:21.123+02:00", "1787788881"} {
+		b.Run(s, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ParseTime(s, time.UTC); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func TestProblemString(t *testing.T) {
 	tests := []struct {
 		p    Problem

@@ -22,6 +22,10 @@ func ParseTime(s string, loc *time.Location) (int64, error) {
 	if s == "" {
 		return 0, errTimestamp
 	}
+	if len(s) >= 10 && s[4] == '-' {
+		// A date: no number of Unix seconds has a '-' there.
+		return parseDate(s, loc)
+	}
 	if isDigits(s) || (len(s) > 1 && s[0] == '-' && isDigits(s[1:])) {
 		return parseUnix(s)
 	}
