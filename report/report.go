@@ -323,21 +323,23 @@ func (j *job) render(agg *aggregated, res *Result) error {
 	return j.pub.publish(writeSite)
 }
 
-// scanAhead is how many batches each stage of scan may have ready before
-// the next stage takes them, and scanBatch the visits in a batch: enough
-// to keep every stage busy, few enough that the buffers going round stay
-// small (a few MB) beside the rollup.
+// scanAhead is how many batches may wait for the summing stage of scan,
+// and scanBatch the visits in a batch: enough to keep every stage busy,
+// few enough that the buffers going round stay small (a few MB) beside
+// the rollup. scanClassifiers is how many goroutines classify: two, so
+// that on two cores the stages share them evenly, whichever is slowest.
 const (
-	scanAhead = 2
-	scanBatch = 1024
+	scanAhead       = 4
+	scanBatch       = 1024
+	scanClassifiers = 2
 )
 
 // scan reads every input, classifies each visit and sums it into a rollup.
-// The three run on their own goroutines, a batch at a time: reading
+// The three run on goroutines of their own, a batch at a time: reading
 // (decompressing, parsing), classifying (and the part of summing that
-// needs no rollup, aggregate.Prepare) and summing. Batches pass from one
-// to the next in the order they were read, so the rollup is the one a
-// single goroutine would make.
+// needs no rollup, aggregate.Prepare) and summing. Batches are summed in
+// the order they were read, so the rollup is the one a single goroutine
+// would make.
 func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher) (*aggregate.Rollup, ingest.Stats, error) {
 	return scanDays(ctx, inputs, opts, m, nil)
 }
@@ -345,51 +347,56 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 // scanDays is scan, counting only visits on the given days (all days if
 // only is nil). The rollup knows which days each input had visits on.
 func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher, only map[aggregate.Day]bool) (*aggregate.Rollup, ingest.Stats, error) {
-	// A batch may be queued for a stage (2*scanAhead), in a stage (three:
-	// being filled, classified or summed) or waiting for the next stage
-	// (the classifier's, one): no buffer is refilled while in use.
-	n := 2*scanAhead + 3
+	// A batch is read into a buffer while at most scanAhead wait to be
+	// summed and one is being summed: no buffer is refilled while in use.
+	n := scanAhead + 2
 	opts.Batches = n
 	if opts.BatchSize == 0 {
 		opts.BatchSize = scanBatch
 	}
 	r := ingest.NewReader(ctx, inputs, opts)
 	type batch struct {
-		visits  []ingest.Visit
-		results []rules.Result
-		preps   []aggregate.Prepared // the part of summing that needs no rollup
-		input   int
+		visits     []ingest.Visit
+		results    []rules.Result
+		preps      []aggregate.Prepared // the part of summing that needs no rollup
+		input      int
+		classified chan struct{} // closed when results and preps are filled
 	}
-	read := make(chan batch, scanAhead)
-	classified := make(chan batch, scanAhead)
+	toSum := make(chan *batch, scanAhead)      // in the order read
+	toClassify := make(chan *batch, scanAhead) // taken by whichever classifier is free
 	go func() {
-		defer close(read)
+		defer close(toSum)
+		defer close(toClassify)
 		results := make([][]rules.Result, n)
 		preps := make([][]aggregate.Prepared, n)
 		for i := 0; r.Scan(); i = (i + 1) % n {
-			b := r.Batch()
-			if cap(results[i]) < len(b) {
-				results[i] = make([]rules.Result, len(b))
-				preps[i] = make([]aggregate.Prepared, len(b))
+			v := r.Batch()
+			if cap(results[i]) < len(v) {
+				results[i] = make([]rules.Result, len(v))
+				preps[i] = make([]aggregate.Prepared, len(v))
 			}
-			read <- batch{b, results[i][:len(b)], preps[i][:len(b)], r.Input()}
+			b := &batch{v, results[i][:len(v)], preps[i][:len(v)], r.Input(), make(chan struct{})}
+			toSum <- b
+			toClassify <- b
 		}
 	}()
-	go func() {
-		defer close(classified)
-		classifier := m.NewClassifier()
-		for b := range read {
-			for i := range b.visits {
-				b.results[i] = classifier.Classify(&b.visits[i])
-				b.preps[i] = aggregate.Prepare(&b.visits[i], &b.results[i])
+	for range scanClassifiers {
+		go func() {
+			classifier := m.NewClassifier()
+			for b := range toClassify {
+				for i := range b.visits {
+					b.results[i] = classifier.Classify(&b.visits[i])
+					b.preps[i] = aggregate.Prepare(&b.visits[i], &b.results[i])
+				}
+				close(b.classified)
 			}
-			classified <- b
-		}
-	}()
+		}()
+	}
 	rollup := aggregate.New(opts.Location)
 	rollup.Only(only)
 	input := -1
-	for b := range classified {
+	for b := range toSum {
+		<-b.classified
 		if b.input != input {
 			input = b.input
 			rollup.Input(input)
@@ -398,8 +405,9 @@ func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m
 			rollup.AddPrepared(&b.visits[i], &b.results[i], &b.preps[i])
 		}
 	}
-	// The channels are closed after the reader's last Scan: its stats and
-	// error are final.
+	// toSum is closed after the reader's last Scan, and every batch sent
+	// was classified: the reader's stats and error are final, and no
+	// classifier is left with work.
 	return rollup, *r.Stats(), r.Err()
 }
 
