@@ -130,9 +130,8 @@ func BenchmarkAdd(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(visits)), "ns/visit")
 }
 
-// BenchmarkDetails times sorting the detail table of the benchmark file,
-// which the site model does once per build.
-func BenchmarkDetails(b *testing.B) {
+// benchRollup scans the benchmark's Parquet file into a rollup.
+func benchRollup(b *testing.B) *aggregate.Rollup {
 	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
 	if err != nil {
 		b.Fatal(err)
@@ -141,6 +140,13 @@ func BenchmarkDetails(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return r
+}
+
+// BenchmarkDetails times sorting the detail table of the benchmark file,
+// which the site model does once per build.
+func BenchmarkDetails(b *testing.B) {
+	r := benchRollup(b)
 	b.ResetTimer()
 	for b.Loop() {
 		r.Details()
@@ -228,14 +234,7 @@ func BenchmarkRenderModel(b *testing.B) {
 // cached build do every night: the benchmark file's rollup, written a
 // file a day, read into a snapshot.
 func BenchmarkReadSnapshot(b *testing.B) {
-	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, _, err := scan(context.Background(), inputs, ingest.Options{Location: time.UTC}, matcher(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := benchRollup(b)
 	dir := b.TempDir()
 	var paths []string
 	for _, day := range r.Days() {
