@@ -344,6 +344,15 @@ func scan(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *ru
 	return scanDays(ctx, inputs, opts, m, nil)
 }
 
+// scanFields are the fields that classifying and counting a visit read.
+// Countries, visitor ids and the utm_term and utm_content tags are not
+// counted, so a build does not read their columns.
+var scanFields = []string{
+	ingest.FieldTime, ingest.FieldURL, ingest.FieldReferrer,
+	ingest.FieldUTMSource, ingest.FieldUTMMedium, ingest.FieldUTMCampaign,
+	ingest.FieldUserAgent, ingest.FieldWeight,
+}
+
 // scanDays is scan, counting only visits on the given days (all days if
 // only is nil). The rollup knows which days each input had visits on.
 func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m *rules.Matcher, only map[aggregate.Day]bool) (*aggregate.Rollup, ingest.Stats, error) {
@@ -351,6 +360,7 @@ func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m
 	// summed and one is being summed: no buffer is refilled while in use.
 	n := scanAhead + 2
 	opts.Batches = n
+	opts.Fields = scanFields
 	if opts.BatchSize == 0 {
 		opts.BatchSize = scanBatch
 	}

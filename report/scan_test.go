@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -67,5 +68,19 @@ func TestScanKeepsNoVisitMemory(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Details(), want.Details()) {
 		t.Error("details differ when the visits' memory is reused")
+	}
+}
+
+// A build does not read the columns it does not count: a bad visitor id
+// does not cost a visit.
+func TestScanReadsCountedFields(t *testing.T) {
+	data := "ts,url,visitor_id,country\n2026-11-24T10:00:00Z,https://a/," + strings.Repeat("v", 200) + ",D\xff\n"
+	opts := ingest.Options{Location: time.UTC, MaxField: 100, Stdin: strings.NewReader(data)}
+	r, stats, err := scan(context.Background(), []ingest.Input{{Path: "-", Size: -1}}, opts, matcher(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Visits() != 1 || len(stats.Examples) != 0 {
+		t.Errorf("%d visits, problems %v; want 1 and none", r.Visits(), stats.Examples)
 	}
 }

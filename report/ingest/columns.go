@@ -35,6 +35,26 @@ func fieldByName(name string) int {
 	return -1
 }
 
+// keepOnly stops l from reading the fields not named in names (see
+// Options.Fields); nil keeps them all.
+func (l *layout) keepOnly(names []string) {
+	if names == nil {
+		return
+	}
+	var keep [numFields]bool
+	keep[fTime], keep[fWeight] = true, true
+	for _, n := range names {
+		if f := fieldByName(n); f >= 0 {
+			keep[f] = true
+		}
+	}
+	for f := range l {
+		if !keep[f] {
+			l[f] = -1
+		}
+	}
+}
+
 // CheckColumns checks --column overrides (field=header) before any data is
 // read, so that a typo fails at once.
 func CheckColumns(overrides map[string]string) error {

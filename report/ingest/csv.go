@@ -151,6 +151,7 @@ func (s *csvScanner) readHeader(part [][2]string) error {
 	if err != nil {
 		return err
 	}
+	l.keepOnly(s.opts.Fields)
 	s.setLayout(header, l, part)
 	return nil
 }

@@ -201,6 +201,7 @@ func newParquetScanner(name string, f io.ReaderAt, size int64, part [][2]string,
 	if err != nil {
 		return nil, err
 	}
+	l.keepOnly(opts.Fields)
 	for f, i := range l {
 		var c *pqColumn
 		switch {

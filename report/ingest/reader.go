@@ -30,6 +30,12 @@ type Options struct {
 	Columns map[string]string
 	// Location is the zone of timestamps written without one; nil is UTC.
 	Location *time.Location
+	// Fields, if not nil, names the fields the caller uses (see
+	// FieldNames). The columns of the others are not read: they cost
+	// nothing and cannot make a row bad. The timestamp and visits
+	// columns are read whatever Fields says, since they decide whether a
+	// row counts and how much.
+	Fields []string
 	// MaxField is the longest field in bytes; 0 is DefaultMaxField.
 	MaxField int
 	// BatchSize is the number of visits per batch; 0 is 4096.

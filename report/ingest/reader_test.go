@@ -712,3 +712,52 @@ func TestReaderInputStats(t *testing.T) {
 		t.Errorf("%d examples, %d skipped; want %d, 23", len(merged.Examples), merged.SkippedRows(), MaxExamples)
 	}
 }
+
+// TestReaderFields reads only the fields asked for: the others' cells,
+// bad or not, are passed over, while the timestamp and visits columns are
+// read whatever is asked.
+func TestReaderFields(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("v", 100)
+	csvPath := writeFile(t, dir, "f.csv", []byte("ts,url,country,visitor_id,visits\n"+
+		"2026-11-24T10:00:00Z,https://a/,D\xff,"+long+",3\n"+
+		"2026-11-24T11:00:00Z,https://b/,FR,v2,1\n"))
+	pqPath := filepath.Join(dir, "f.parquet")
+	writeParquet(t, pqPath, pqSpec{cols: []pqCol{
+		{"ts", nodeMillis, vals(at(t, "2026-11-24T10:00:00Z")*1000, at(t, "2026-11-24T11:00:00Z")*1000)},
+		{"url", nodeDict, strs("https://a/", "https://b/")},
+		{"country", nodeString, strs("D\xff", "FR")},
+		{"visitor_id", nodeString, strs(long, "v2")},
+		{"visits", nodeInt64, vals[int64](3, 1)},
+	}})
+	all := []Visit{
+		{Time: at(t, "2026-11-24T10:00:00Z"), URL: "https://a/", Country: "D\uFFFD", Weight: 3},
+		{Time: at(t, "2026-11-24T11:00:00Z"), URL: "https://b/", Country: "FR", VisitorID: "v2", Weight: 1},
+	}
+	some := []Visit{
+		{Time: at(t, "2026-11-24T10:00:00Z"), URL: "https://a/", Weight: 3},
+		{Time: at(t, "2026-11-24T11:00:00Z"), URL: "https://b/", Weight: 1},
+	}
+	for _, path := range []string{csvPath, pqPath} {
+		t.Run(filepath.Ext(path), func(t *testing.T) {
+			// Every field: the long visitor id makes the first row bad.
+			got, stats, err := readInputs(t, Options{MaxField: 50}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkVisits(t, got, all[1:])
+			if len(stats.Skipped) == 0 || len(stats.Examples) == 0 {
+				t.Errorf("all fields: skipped %v, problems %v; want the first row's", stats.Skipped, stats.Examples)
+			}
+
+			got, stats, err = readInputs(t, Options{MaxField: 50, Fields: []string{FieldURL}}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkVisits(t, got, some)
+			if len(stats.Skipped) != 0 || len(stats.Repaired) != 0 || len(stats.Examples) != 0 {
+				t.Errorf("url only: skipped %v, repaired %v, problems %v; want none", stats.Skipped, stats.Repaired, stats.Examples)
+			}
+		})
+	}
+}
