@@ -185,11 +185,11 @@ type sourceDim struct {
 // and hot in the cache, where one table for every day would miss the
 // cache on most visits.
 type dayTable struct {
-	core map[coreCell]int64
+	core coreTable
 	// detail holds, by index in Rollup.cellKeys, the cells admitted on
 	// this day, as their index in counts: looking a cell up is then all
 	// it takes to know it is admitted and to find its count.
-	detail   map[uint32]uint32
+	detail   slotTable
 	counts   []int64
 	kept     map[sourceDim]int   // values admitted per source and breakdown
 	dropped  map[sourceDim]int64 // visits counted under Other because a breakdown was full
@@ -205,8 +205,6 @@ type dayTable struct {
 
 func newDayTable() *dayTable {
 	return &dayTable{
-		core:      make(map[coreCell]int64),
-		detail:    make(map[uint32]uint32),
 		kept:      make(map[sourceDim]int),
 		dropped:   make(map[sourceDim]int64),
 		examples:  make(map[sourceRef][]example),
@@ -416,6 +414,7 @@ type Prepared struct {
 	hLanding         uint64
 	tags             string // the DimTags value, "" for an untagged visit
 	hTags            uint64
+	medium           uint8 // the classification's medium, by index in the vocabulary
 	// Hashes of the classification's source and values, cut to length.
 	hSource, hHost, hSpelling, hMedium, hCampaign uint64
 }
@@ -423,7 +422,7 @@ type Prepared struct {
 // Prepare returns what AddPrepared needs besides the visit and its
 // classification. Its strings share the visit's memory.
 func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
-	p := Prepared{landing: clip(landingPath(v.URL))}
+	p := Prepared{landing: clip(landingPath(v.URL)), medium: medium(res.Medium)}
 	p.hLanding = maphash.String(seed, p.landing)
 	if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
 		p.example = clip(referrerExample(v.Referrer))
@@ -509,7 +508,7 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if res.UTMSource != "" {
 		flags |= flagTagged
 	}
-	t.core[packCore(src, medium(res.Medium), res.Evidence, flags)] += w
+	t.core.add(packCore(src, p.medium, res.Evidence, flags), w)
 
 	if p.tags != "" {
 		// Whatever recognised the visit, even as direct: a campaign tagged
@@ -626,7 +625,7 @@ func (r *Rollup) cellIndex(c cell) uint32 {
 // max values that day.
 func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int) {
 	i := r.find(src, dim, value, h)
-	if j, ok := t.detail[i]; ok {
+	if j, ok := t.detail.get(i); ok {
 		t.counts[j] += w
 		return
 	}
@@ -641,7 +640,7 @@ func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h 
 
 // admit adds the cell of index i to the day's breakdown sd, with w visits.
 func (t *dayTable) admit(i uint32, sd sourceDim, w int64) {
-	t.detail[i] = uint32(len(t.counts))
+	t.detail.put(i, uint32(len(t.counts)))
 	t.counts = append(t.counts, w)
 	t.kept[sd]++
 }
@@ -710,7 +709,7 @@ func (r *Rollup) flushExamples(t *dayTable) {
 
 // numDetails returns the number of t's detail groups.
 func (t *dayTable) numDetails() int {
-	n := len(t.detail)
+	n := t.detail.len()
 	for _, ex := range t.examples {
 		n += len(ex)
 	}
@@ -892,11 +891,11 @@ type Group struct {
 func (r *Rollup) Groups() []Group {
 	total := 0
 	for _, t := range r.days {
-		total += len(t.core)
+		total += t.core.len()
 	}
 	out := make([]Group, 0, total)
 	for day, t := range r.days {
-		for k, n := range t.core {
+		for k, n := range t.core.all {
 			src, med, ev, flags := k.unpack()
 			out = append(out, Group{Key{
 				Day:        day,
@@ -962,7 +961,7 @@ func (d *detailSorter) appendDay(out []detailRow, r *Rollup, day Day) []detailRo
 	add := func(source, value, dim uint32, visits int64) {
 		keys = append(keys, detailSortKey{uint64(d.rank[source])<<1 | uint64(dim&1), uint64(dim>>1)<<32 | uint64(d.rank[value]), visits, source, value})
 	}
-	for i, j := range t.detail {
+	for i, j := range t.detail.all {
 		c := r.cellKeys[i]
 		add(c.source, c.value, c.dim, t.counts[j])
 	}

@@ -54,15 +54,15 @@ func (r *Rollup) DayRows(day Day) []Row {
 	if t == nil {
 		return nil
 	}
-	groups := make([]Group, 0, len(t.core))
-	for k, n := range t.core {
+	groups := make([]Group, 0, t.core.len())
+	for k, n := range t.core.all {
 		src, med, ev, flags := k.unpack()
 		groups = append(groups, Group{Key{day, Source{r.strs[src.name], src.known}, mediums[med], ev,
 			flags&flagNoReferrer != 0, flags&flagTagged != 0}, n})
 	}
 	slices.SortFunc(groups, func(a, b Group) int { return compareGroups(&a, &b) })
 	details := make([]Detail, 0, t.numDetails())
-	for i, j := range t.detail {
+	for i, j := range t.detail.all {
 		c := r.cellKeys[i]
 		details = append(details, Detail{DetailKey{Source{r.strs[c.source], c.dim&1 != 0}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[j]})
 	}

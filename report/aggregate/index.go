@@ -64,3 +64,129 @@ func hashCell(c cell) uint64 {
 	h ^= h >> 31
 	return h * 0xbf58476d1ce4e5b9
 }
+
+// slotTable maps the cells admitted on a day to their slot in the day's
+// counts. It is looked up once or more for every visit: an open-addressed
+// table of uint64s, probed by a multiply and a shift, does in one memory
+// access what a map[uint32]uint32 does in several.
+type slotTable struct {
+	slots []uint64 // cell index+1 in the top half, its slot in the bottom; 0 is empty
+	shift uint
+	n     int
+}
+
+func (x *slotTable) start(cell uint32) int {
+	return int((uint64(cell) + 1) * 0x9e3779b97f4a7c15 >> x.shift)
+}
+
+// get returns the slot of cell, if it is admitted.
+func (x *slotTable) get(cell uint32) (uint32, bool) {
+	if x.n == 0 {
+		return 0, false
+	}
+	key := uint64(cell) + 1
+	for i := x.start(cell); ; i = (i + 1) & (len(x.slots) - 1) {
+		e := x.slots[i]
+		if e>>32 == key {
+			return uint32(e), true
+		}
+		if e == 0 {
+			return 0, false
+		}
+	}
+}
+
+// put records cell, which must not be recorded yet, at slot.
+func (x *slotTable) put(cell, slot uint32) {
+	if (x.n+1)*4 > len(x.slots)*3 {
+		old := x.slots
+		size := max(2*len(old), 64)
+		x.slots = make([]uint64, size)
+		x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+		for _, e := range old {
+			if e != 0 {
+				x.insert(e)
+			}
+		}
+	}
+	x.insert((uint64(cell)+1)<<32 | uint64(slot))
+	x.n++
+}
+
+func (x *slotTable) insert(e uint64) {
+	i := x.start(uint32(e>>32) - 1)
+	for x.slots[i] != 0 {
+		i = (i + 1) & (len(x.slots) - 1)
+	}
+	x.slots[i] = e
+}
+
+// len returns the number of cells recorded.
+func (x *slotTable) len() int { return x.n }
+
+// all yields each cell recorded and its slot, in no particular order.
+func (x *slotTable) all(yield func(cell, slot uint32) bool) {
+	for _, e := range x.slots {
+		if e != 0 && !yield(uint32(e>>32)-1, uint32(e)) {
+			return
+		}
+	}
+}
+
+// coreTable sums a day's visits by core group, for the same reason as
+// slotTable: every visit adds to it.
+type coreTable struct {
+	keys   []coreCell // the group + 1; 0 is empty
+	counts []int64
+	shift  uint
+	n      int
+}
+
+func (x *coreTable) start(c coreCell) int {
+	return int(uint64(c+1) * 0x9e3779b97f4a7c15 >> x.shift)
+}
+
+// add adds w visits to group c.
+func (x *coreTable) add(c coreCell, w int64) {
+	if x.n > 0 {
+		for i := x.start(c); x.keys[i] != 0; i = (i + 1) & (len(x.keys) - 1) {
+			if x.keys[i] == c+1 {
+				x.counts[i] += w
+				return
+			}
+		}
+	}
+	if (x.n+1)*4 > len(x.keys)*3 {
+		keys, counts := x.keys, x.counts
+		size := max(2*len(keys), 64)
+		x.keys, x.counts = make([]coreCell, size), make([]int64, size)
+		x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+		for i, k := range keys {
+			if k != 0 {
+				x.insert(k-1, counts[i])
+			}
+		}
+	}
+	x.insert(c, w)
+	x.n++
+}
+
+func (x *coreTable) insert(c coreCell, w int64) {
+	i := x.start(c)
+	for x.keys[i] != 0 {
+		i = (i + 1) & (len(x.keys) - 1)
+	}
+	x.keys[i], x.counts[i] = c+1, w
+}
+
+// len returns the number of groups.
+func (x *coreTable) len() int { return x.n }
+
+// all yields each group and its visits, in no particular order.
+func (x *coreTable) all(yield func(coreCell, int64) bool) {
+	for i, k := range x.keys {
+		if k != 0 && !yield(k-1, x.counts[i]) {
+			return
+		}
+	}
+}

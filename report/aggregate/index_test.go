@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 )
@@ -60,5 +61,68 @@ func TestCellIndex(t *testing.T) {
 		if got := r.cellIndex(c); got != uint32(i) || len(r.cellKeys) != len(cells) {
 			t.Fatalf("%+v: found %d, want %d (%d cells)", c, got, i, len(r.cellKeys))
 		}
+	}
+}
+
+// TestSlotTable records cells across the table's growth, including the
+// largest cell index, and finds each again, and no other.
+func TestSlotTable(t *testing.T) {
+	var x slotTable
+	if _, ok := x.get(0); ok {
+		t.Fatal("an empty table found cell 0")
+	}
+	want := map[uint32]uint32{}
+	for i := range uint32(5000) {
+		cell := i * 7919 // spread, as a day's cells are among all of a rollup's
+		if i == 4999 {
+			cell = 1<<32 - 2 // the largest index whose +1 fits
+		}
+		x.put(cell, i)
+		want[cell] = i
+	}
+	if x.len() != len(want) {
+		t.Errorf("len %d, want %d", x.len(), len(want))
+	}
+	for cell, slot := range want {
+		if got, ok := x.get(cell); !ok || got != slot {
+			t.Fatalf("cell %d: got %d, %v; want %d", cell, got, ok, slot)
+		}
+		if _, recorded := want[cell+1]; !recorded {
+			if _, ok := x.get(cell + 1); ok {
+				t.Fatalf("cell %d found, never recorded", cell+1)
+			}
+		}
+	}
+	got := map[uint32]uint32{}
+	for cell, slot := range x.all {
+		got[cell] = slot
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("all yields %d cells, want the %d recorded", len(got), len(want))
+	}
+}
+
+// TestCoreTable sums visits by group across the table's growth, as a map
+// would.
+func TestCoreTable(t *testing.T) {
+	var x coreTable
+	want := map[coreCell]int64{}
+	for i := range 20000 {
+		c := packCore(sourceRef{uint32(i % 3001), i%2 == 0}, uint8(i%7), 0, uint8(i%4))
+		if i == 19999 {
+			c = packCore(sourceRef{1<<32 - 1, true}, 255, 255, 3) // every field at its largest
+		}
+		x.add(c, int64(i+1))
+		want[c] += int64(i + 1)
+	}
+	got := map[coreCell]int64{}
+	for c, n := range x.all {
+		if _, dup := got[c]; dup {
+			t.Fatalf("group %x yielded twice", c)
+		}
+		got[c] = n
+	}
+	if !maps.Equal(got, want) || x.len() != len(want) {
+		t.Errorf("%d groups (len %d), want %d with the same sums", len(got), x.len(), len(want))
 	}
 }
