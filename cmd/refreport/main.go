@@ -14,6 +14,9 @@ import (
 )
 
 func main() {
+	if !userTunedGC() {
+		tuneMemory()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
