@@ -928,7 +928,7 @@ func (r *Rollup) Details() []Detail {
 	var d detailSorter
 	d.rank = r.ranks()
 	for _, day := range r.Days() {
-		rows = d.appendDay(rows, r, day)
+		rows = d.appendDay(rows, r, r.days[day], day)
 	}
 	c := detailChunk{r.strs, rows}
 	out := make([]Detail, len(rows))
@@ -953,10 +953,10 @@ type detailSortKey struct {
 	source, value uint32
 }
 
-// appendDay appends day's detail groups to out, sorted. Their strings
-// are indexes into r.strs. The day's examples must have been flushed.
-func (d *detailSorter) appendDay(out []detailRow, r *Rollup, day Day) []detailRow {
-	t := r.days[day]
+// appendDay appends the detail groups of day, whose table is t, to out,
+// sorted. Their strings are indexes into r.strs. The day's examples must
+// have been flushed. It only reads r: days can be sorted at once.
+func (d *detailSorter) appendDay(out []detailRow, r *Rollup, t *dayTable, day Day) []detailRow {
 	keys := d.keys[:0]
 	add := func(source, value, dim uint32, visits int64) {
 		keys = append(keys, detailSortKey{uint64(d.rank[source])<<1 | uint64(dim&1), uint64(dim>>1)<<32 | uint64(d.rank[value]), visits, source, value})

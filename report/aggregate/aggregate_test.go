@@ -376,6 +376,10 @@ func TestDetailsOrder(t *testing.T) {
 	if len(d) < 50 || d[0].Day >= 0 {
 		t.Fatalf("test covers too little: %d details, first day %v", len(d), d[0].Day)
 	}
+	// A snapshot sorts its days on several goroutines into the same order.
+	if s := slices.Collect(r.Snapshot().Details()); !reflect.DeepEqual(s, d) {
+		t.Errorf("snapshot: %d details, Details %d, or in another order", len(s), len(d))
+	}
 }
 
 func TestSiteHost(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,13 +39,36 @@ func (r *Rollup) Snapshot() *Snapshot {
 		r.flushExamples(t)
 	}
 	r.ids, r.cells = hashIndex{}, hashIndex{} // nothing is looked up any more
-	var d detailSorter
-	d.rank = r.ranks()
-	for _, day := range r.Days() {
-		if rows := d.appendDay(make([]detailRow, 0, r.days[day].numDetails()), r, day); len(rows) > 0 {
+	// Days are sorted on every core: the build waits for this, with
+	// nothing else to do.
+	rank := r.ranks()
+	days := r.Days()
+	tables := make([]*dayTable, len(days))
+	for i, day := range days {
+		tables[i] = r.days[day]
+	}
+	clear(r.days)
+	rows := make([][]detailRow, len(days))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(days)) {
+		wg.Go(func() {
+			d := detailSorter{rank: rank}
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(days) {
+					return
+				}
+				rows[i] = d.appendDay(make([]detailRow, 0, tables[i].numDetails()), r, tables[i], days[i])
+				tables[i] = nil
+			}
+		})
+	}
+	wg.Wait()
+	for _, rows := range rows {
+		if len(rows) > 0 {
 			s.details = append(s.details, detailChunk{r.strs, rows})
 		}
-		delete(r.days, day)
 	}
 	return s
 }
