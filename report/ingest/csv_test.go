@@ -257,15 +257,19 @@ func csvCases(t testing.TB) []csvCase {
 			"2026-11-24T10:00:00Z,\"https://a/\"x,r,n\n" + // 3
 			"2026-11-24T10:00:00Z,https://a/,r,5\" screen\n" + // 4
 			"2026-11-24T10:00:00Z,\"multi\nline\"x,r,n\n" + // 5-6
-			"2026-11-24T10:00:00Z,https://ok/,r,\"n\"\n", // 7
+			"2026-11-24T10:00:00Z,https://ok/,r,\"n\"\n" + // 7
+			"2026-11-24T10:00:00Z,\"https://q/\",r\"x,n\n" + // 8
+			"2026-11-24T10:00:00Z,\"multi\nline\",r,n\"x\n", // 9-10
 		want: []Visit{{Time: ts("2026-11-24T10:00:00Z"), URL: "https://ok/", Referrer: "r", Weight: 1}},
 		problems: []string{
 			`visits.csv:2: url: bare " in unquoted field (quote the field and double the quote)`,
 			`visits.csv:3: url: text after closing quote`,
 			`visits.csv:4: column 4 ("notes"): bare " in unquoted field (quote the field and double the quote)`,
 			`visits.csv:5: url: text after closing quote`,
+			`visits.csv:8: referrer: bare " in unquoted field (quote the field and double the quote)`,
+			`visits.csv:9: column 4 ("notes"): bare " in unquoted field (quote the field and double the quote)`,
 		},
-		rows: 5,
+		rows: 7,
 	}, {
 		name: "unterminated quote at the end of the file costs one row",
 		in: "timestamp,url,referrer\n" +
