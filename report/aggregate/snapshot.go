@@ -65,9 +65,9 @@ func (r *Rollup) Snapshot() *Snapshot {
 		})
 	}
 	wg.Wait()
-	for _, rows := range rows {
-		if len(rows) > 0 {
-			s.details = append(s.details, detailChunk{r.strs, rows})
+	for _, day := range rows {
+		if len(day) > 0 {
+			s.details = append(s.details, detailChunk{r.strs, day})
 		}
 	}
 	return s
