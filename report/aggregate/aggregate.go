@@ -189,26 +189,55 @@ type dayTable struct {
 	// detail holds, by index in Rollup.cellKeys, the cells admitted on
 	// this day, as their index in counts: looking a cell up is then all
 	// it takes to know it is admitted and to find its count.
-	detail   slotTable
-	counts   []int64
-	kept     map[sourceDim]int   // values admitted per source and breakdown
-	dropped  map[sourceDim]int64 // visits counted under Other because a breakdown was full
-	examples map[sourceRef][]example
+	detail  slotTable
+	counts  []int64
+	kept    map[sourceDim]int   // values admitted per source and breakdown
+	dropped map[sourceDim]int64 // visits counted under Other because a breakdown was full
 
-	unknown      map[uint32]struct{} // unknown sources kept apart
-	otherSources int64               // visits summed into OtherSource
+	// unknown holds the unknown sources kept apart, each with the index +
+	// 1 in examples of the first of its example referrers, 0 before any.
+	// The two are one map and a slice, not a map of slices: a day can
+	// hold thousands of unknown hosts, most with one or two examples.
+	unknown      map[uint32]int32
+	examples     []example
+	otherSources int64 // visits summed into OtherSource
 
 	siteHosts   map[string]int64 // landing page hosts, for the report's default title
 	first, last int64            // the day's first and last visit
 	visits      int64
+
+	touched int64 // Rollup.rows when visits last moved on from the day
+	frozen  bool  // see freeze
+}
+
+// coldRows is how many rows a day must go untouched for before its table
+// is frozen. A variable, for tests.
+var coldRows int64 = 1 << 20
+
+// freeze lets go of the room t keeps to grow, once visits have moved on
+// from its day: its tables are packed as tight as their entries, about
+// half the memory, and can only be read until thaw. Exports are mostly
+// in time order, so most of a long build's days are frozen.
+func (t *dayTable) freeze() {
+	t.detail.freeze()
+	t.core.freeze()
+	t.counts = slices.Clone(t.counts)
+	t.examples = slices.Clone(t.examples)
+	t.frozen = true
+}
+
+// thaw makes a frozen table ready to count visits again.
+func (t *dayTable) thaw() {
+	t.detail.thaw()
+	t.core.thaw()
+	t.frozen = false
 }
 
 func newDayTable() *dayTable {
 	return &dayTable{
 		kept:      make(map[sourceDim]int),
 		dropped:   make(map[sourceDim]int64),
-		examples:  make(map[sourceRef][]example),
-		unknown:   make(map[uint32]struct{}),
+		unknown:   make(map[uint32]int32),
 		siteHosts: make(map[string]int64),
 	}
 }
@@ -260,6 +289,10 @@ type Rollup struct {
 	visits           int64
 	minTime, maxTime int64
 	any              bool
+
+	// rows counts the visits added, for freezing days gone cold: at
+	// nextFreeze, tables untouched for coldRows rows are frozen.
+	rows, nextFreeze int64
 
 	outsideID  uint32 // Outside's id, once hasOutside
 	hasOutside bool
@@ -388,16 +421,37 @@ func (r *Rollup) table(day Day) *dayTable {
 		}
 		m[day] = true
 	}
+	if r.last != nil {
+		r.last.touched = r.rows
+	}
 	var t *dayTable
 	if r.only == nil || r.only[day] {
 		t = r.days[day]
 		if t == nil {
 			t = newDayTable()
 			r.days[day] = t
+		} else if t.frozen {
+			t.thaw()
 		}
 	}
 	r.lastDay, r.last, r.hasLast = day, t, true
+	if r.rows >= r.nextFreeze {
+		r.freezeCold()
+	}
 	return t
+}
+
+// freezeCold freezes the tables of days untouched for coldRows rows. It
+// looks again coldRows/4 rows later, so that a day thawed by a late visit
+// is frozen again at most once per coldRows rows: the work of thawing
+// and freezing is then bounded by the rows read.
+func (r *Rollup) freezeCold() {
+	for _, t := range r.days {
+		if t != r.last && !t.frozen && r.rows-t.touched >= coldRows {
+			t.freeze()
+		}
+	}
+	r.nextFreeze = r.rows + coldRows/4
 }
 
 // seed hashes values for a rollup's caches. One for the process, so that
@@ -458,6 +512,7 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if w == 0 {
 		return
 	}
+	r.rows++
 	t := r.table(r.day(v.Time))
 	if t == nil {
 		return
@@ -496,7 +551,9 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 			} else {
 				id = r.internHash(name, p.hSource)
 			}
-			t.unknown[id] = struct{}{}
+			if _, kept := t.unknown[id]; !kept { // OtherSource may be kept already, with examples
+				t.unknown[id] = 0
+			}
 		}
 		src.name = id
 	}
@@ -532,7 +589,7 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if !res.Known {
 		max = MaxUnknownValues
 		if res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam {
-			t.addExample(src, p.example, w)
+			t.addExample(src.name, p.example, w)
 		}
 		landing, landingMax = r.outside(), MaxOutsideValues
 	} else if res.Host != "" {
@@ -651,70 +708,77 @@ type example struct {
 	value  string
 	visits int64
 	id     uint32 // value's id + 1 once interned by flushExamples; 0 before
+	next   int32  // the index + 1 in dayTable.examples of the source's next example; 0 at the last
 }
 
-// addExample counts w visits for an example referrer of an unknown
-// source. A day keeps the MaxExamples smallest examples of each source,
-// which, unlike the first to arrive, do not depend on the order visits
-// are read in: a value that is not among them when it first comes never
-// is, so the kept ones are counted in full.
+// addExample counts w visits for an example referrer of src, an unknown
+// source kept on the day. A day keeps the MaxExamples smallest examples of
+// each source, which, unlike the first to arrive, do not depend on the
+// order visits are read in: a value that is not among them when it first
+// comes never is, so the kept ones are counted in full.
 //
 // Examples are kept apart from the other breakdowns, outside the interned
 // strings and cells, until they are read: most are one visit's referrer,
 // met once, and many are pushed out by a smaller one the same day.
-func (t *dayTable) addExample(src sourceRef, value string, w int64) {
-	ex := t.examples[src]
-	for k := range ex {
-		if ex[k].value == value {
-			ex[k].visits += w
+func (t *dayTable) addExample(src uint32, value string, w int64) {
+	head := t.unknown[src]
+	n, big := 0, int32(0)
+	for k := head; k != 0; k = t.examples[k-1].next {
+		e := &t.examples[k-1]
+		if e.value == value {
+			e.visits += w
 			return
 		}
-	}
-	if len(ex) >= MaxExamples {
-		// Replace the largest example if value is smaller.
-		big := 0
-		for k := range ex {
-			if ex[k].value > ex[big].value {
-				big = k
-			}
+		if big == 0 || e.value > t.examples[big-1].value {
+			big = k
 		}
-		if value < ex[big].value {
-			ex[big] = example{value: strings.Clone(value), visits: w}
+		n++
+	}
+	if n >= MaxExamples {
+		// Replace the largest example if value is smaller.
+		if e := &t.examples[big-1]; value < e.value {
+			e.value, e.visits, e.id = strings.Clone(value), w, 0
 		}
 		return
 	}
-	t.examples[src] = append(ex, example{value: strings.Clone(value), visits: w})
+	t.examples = append(t.examples, example{value: strings.Clone(value), visits: w, next: head})
+	t.unknown[src] = int32(len(t.examples))
+}
+
+// allExamples yields each example of t and its source, in no particular
+// order.
+func (t *dayTable) allExamples(yield func(src uint32, e *example) bool) {
+	for src, head := range t.unknown {
+		for k := head; k != 0; k = t.examples[k-1].next {
+			if !yield(src, &t.examples[k-1]) {
+				return
+			}
+		}
+	}
 }
 
 // flushExamples interns t's examples not yet interned, so that they can
 // be read as detail groups. It goes through sources in order, so that
 // strings are numbered alike in every run.
 func (r *Rollup) flushExamples(t *dayTable) {
-	srcs := make([]sourceRef, 0, len(t.examples))
-	for src := range t.examples {
-		srcs = append(srcs, src)
+	srcs := make([]uint32, 0, len(t.unknown))
+	for src, head := range t.unknown {
+		if head != 0 {
+			srcs = append(srcs, src)
+		}
 	}
-	slices.SortFunc(srcs, func(a, b sourceRef) int {
-		return cmp.Or(cmp.Compare(a.name, b.name), compareBool(a.known, b.known))
-	})
+	slices.Sort(srcs)
 	for _, src := range srcs {
-		ex := t.examples[src]
-		for k := range ex {
-			if ex[k].id == 0 {
-				ex[k].id = r.intern(ex[k].value) + 1
+		for k := t.unknown[src]; k != 0; k = t.examples[k-1].next {
+			if e := &t.examples[k-1]; e.id == 0 {
+				e.id = r.intern(e.value) + 1
 			}
 		}
 	}
 }
 
 // numDetails returns the number of t's detail groups.
-func (t *dayTable) numDetails() int {
-	n := t.detail.len()
-	for _, ex := range t.examples {
-		n += len(ex)
-	}
-	return n
-}
+func (t *dayTable) numDetails() int { return t.detail.len() + len(t.examples) }
 
 // clip cuts s to MaxValueLen bytes, on a rune boundary, marking the cut.
 func clip(s string) string {
@@ -965,12 +1029,10 @@ func (d *detailSorter) appendDay(out []detailRow, r *Rollup, t *dayTable, day Da
 		c := r.cellKeys[i]
 		add(c.source, c.value, c.dim, t.counts[j])
 	}
-	for src, ex := range t.examples {
+	for src, e := range t.allExamples {
 		var c cell
-		c.key(src, DimReferrer, 0)
-		for _, e := range ex {
-			add(c.source, e.id-1, c.dim, e.visits)
-		}
+		c.key(sourceRef{name: src}, DimReferrer, 0)
+		add(c.source, e.id-1, c.dim, e.visits)
 	}
 	slices.SortFunc(keys, func(a, b detailSortKey) int {
 		if c := cmp.Compare(a.hi, b.hi); c != 0 {

@@ -426,3 +426,63 @@ func TestSiteHostCounts(t *testing.T) {
 		t.Errorf("site hosts = %v, want %v", got, want)
 	}
 }
+
+// Days gone cold are frozen and thawed when a late visit comes: the
+// rollup counts the same as one that never freezes.
+func TestFreeze(t *testing.T) {
+	feed := func(r *Rollup, day, pass int, frozen func()) {
+		for i := range 400 {
+			ts := fmt.Sprintf("2026-11-%02dT%02d:%02d:00Z", 10+day, i%24, i%60)
+			url := fmt.Sprintf("https://shop.example.com/p/%d", (i+pass*7)%60)
+			r.Add(visit(ts, url, "https://www.google.de/", 1), google)
+			r.Add(visit(ts, url, "", 1), fbPaid)
+			r.Add(visit(ts, url, "", 1), direct)
+			res := *unknown
+			res.Source = fmt.Sprintf("blog%d.example", (i+pass)%30)
+			r.Add(visit(ts, url, fmt.Sprintf("https://%s/%d", res.Source, (i*pass+i)%11), 1), &res)
+		}
+		if frozen != nil {
+			frozen()
+		}
+	}
+	defer func(n int64) { coldRows = n }(coldRows)
+	var rollups [2]*Rollup
+	for k, cold := range []int64{1 << 62, 500} {
+		coldRows = cold
+		r := New(time.UTC)
+		for day := range 6 {
+			feed(r, day, 0, nil)
+		}
+		nFrozen := func() (n int) {
+			for _, t := range r.days {
+				if t.frozen {
+					n++
+				}
+			}
+			return n
+		}
+		if k == 1 && nFrozen() < 4 {
+			t.Fatalf("%d of 6 days frozen, want 4 or more", nFrozen())
+		}
+		// Late visits to old days, new values and old: they thaw.
+		for _, day := range []int{0, 3, 1, 0} {
+			feed(r, day, day+1, func() {
+				if r.days[r.lastDay].frozen {
+					t.Fatalf("day %d counted while frozen", day)
+				}
+			})
+		}
+		if k == 1 && nFrozen() == 0 {
+			t.Fatal("no day frozen after the late visits")
+		}
+		rollups[k] = r
+	}
+	for _, day := range rollups[0].Days() {
+		if a, b := rollups[0].DayRows(day), rollups[1].DayRows(day); !reflect.DeepEqual(a, b) {
+			t.Errorf("day %s: frozen rollup has %d rows, want %d, or other counts", day, len(b), len(a))
+		}
+	}
+	if !sameSnapshot(rollups[0].Snapshot(), rollups[1].Snapshot()) {
+		t.Error("frozen rollup's snapshot differs")
+	}
+}

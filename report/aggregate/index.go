@@ -124,6 +124,23 @@ func (x *slotTable) insert(e uint64) {
 // len returns the number of cells recorded.
 func (x *slotTable) len() int { return x.n }
 
+// freeze packs x's entries into a slice of their length. Until thaw, x
+// can only be read with len and all.
+func (x *slotTable) freeze() {
+	x.slots = packSlots(x.slots, x.n)
+}
+
+// thaw rebuilds the table of a frozen x.
+func (x *slotTable) thaw() {
+	entries := x.slots
+	size := tableSize(x.n)
+	x.slots = make([]uint64, size)
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for _, e := range entries {
+		x.insert(e)
+	}
+}
+
 // all yields each cell recorded and its slot, in no particular order.
 func (x *slotTable) all(yield func(cell, slot uint32) bool) {
 	for _, e := range x.slots {
@@ -181,6 +198,52 @@ func (x *coreTable) insert(c coreCell, w int64) {
 
 // len returns the number of groups.
 func (x *coreTable) len() int { return x.n }
+
+// freeze packs x's groups into slices of their length. Until thaw, x can
+// only be read with len and all.
+func (x *coreTable) freeze() {
+	keys, counts := make([]coreCell, 0, x.n), make([]int64, 0, x.n)
+	for i, k := range x.keys {
+		if k != 0 {
+			keys, counts = append(keys, k), append(counts, x.counts[i])
+		}
+	}
+	x.keys, x.counts = keys, counts
+}
+
+// thaw rebuilds the table of a frozen x.
+func (x *coreTable) thaw() {
+	keys, counts := x.keys, x.counts
+	size := tableSize(x.n)
+	x.keys, x.counts = make([]coreCell, size), make([]int64, size)
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for i, k := range keys {
+		x.insert(k-1, counts[i])
+	}
+}
+
+// packSlots returns the n non-zero entries of slots in a slice of their
+// length.
+func packSlots(slots []uint64, n int) []uint64 {
+	out := make([]uint64, 0, n)
+	for _, e := range slots {
+		if e != 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// tableSize is the size, a power of two, that open-addressed tables of
+// slotTable and coreTable have for n entries: as full as they get before
+// they grow, at least 64.
+func tableSize(n int) int {
+	size := 64
+	for (n+1)*4 > size*3 {
+		size *= 2
+	}
+	return size
+}
 
 // all yields each group and its visits, in no particular order.
 func (x *coreTable) all(yield func(coreCell, int64) bool) {
