@@ -9,8 +9,9 @@ import (
 	"sync"
 )
 
-// memFloor is the least soft limit on the heap.
-const memFloor = 160 << 20
+// memFloor is the least soft limit on the heap. A small build, whose
+// heap Go's default keeps under it, is left to that default.
+const memFloor = 128 << 20
 
 // memoryLimit is the soft limit on the heap when live bytes were live at
 // the end of a collection: half again as much, and at least memFloor.

@@ -14,7 +14,8 @@ func TestMemoryLimit(t *testing.T) {
 		want int64
 	}{
 		{0, memFloor},
-		{100 << 20, memFloor},
+		{80 << 20, memFloor},
+		{100 << 20, 150 << 20},
 		{200 << 20, 300 << 20},
 		{math.MaxUint64, math.MaxInt64 / 2 / 2 * 3},
 	} {
