@@ -379,7 +379,21 @@ func (r *Rollup) internHash(s string, h uint64) uint32 {
 	if id, ok := r.lookupHash(s, h); ok {
 		return id
 	}
-	s = strings.Clone(s)
+	return r.addString(strings.Clone(s), h)
+}
+
+// internOwned is intern of a string that r may keep as it is, one r has
+// copied already.
+func (r *Rollup) internOwned(s string) uint32 {
+	h := maphash.String(seed, s)
+	if id, ok := r.lookupHash(s, h); ok {
+		return id
+	}
+	return r.addString(s, h)
+}
+
+// addString gives s, which is not interned and whose hash is h, an id.
+func (r *Rollup) addString(s string, h uint64) uint32 {
 	id := uint32(len(r.strs))
 	r.strs = append(r.strs, s)
 	r.ids.add(h, id)
@@ -771,7 +785,7 @@ func (r *Rollup) flushExamples(t *dayTable) {
 	for _, src := range srcs {
 		for k := t.unknown[src]; k != 0; k = t.examples[k-1].next {
 			if e := &t.examples[k-1]; e.id == 0 {
-				e.id = r.intern(e.value) + 1
+				e.id = r.internOwned(e.value) + 1 // addExample copied it
 			}
 		}
 	}
