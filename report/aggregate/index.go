@@ -99,18 +99,22 @@ func (x *slotTable) get(cell uint32) (uint32, bool) {
 // put records cell, which must not be recorded yet, at slot.
 func (x *slotTable) put(cell, slot uint32) {
 	if (x.n+1)*4 > len(x.slots)*3 {
-		old := x.slots
-		size := max(2*len(old), 64)
-		x.slots = make([]uint64, size)
-		x.shift = uint(64 - bits.TrailingZeros(uint(size)))
-		for _, e := range old {
-			if e != 0 {
-				x.insert(e)
-			}
-		}
+		x.rebuild(max(2*len(x.slots), 64))
 	}
 	x.insert((uint64(cell)+1)<<32 | uint64(slot))
 	x.n++
+}
+
+// rebuild moves x's entries into a table of size slots.
+func (x *slotTable) rebuild(size int) {
+	old := x.slots
+	x.slots = make([]uint64, size)
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for _, e := range old {
+		if e != 0 {
+			x.insert(e)
+		}
+	}
 }
 
 func (x *slotTable) insert(e uint64) {
@@ -131,15 +135,7 @@ func (x *slotTable) freeze() {
 }
 
 // thaw rebuilds the table of a frozen x.
-func (x *slotTable) thaw() {
-	entries := x.slots
-	size := tableSize(x.n)
-	x.slots = make([]uint64, size)
-	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
-	for _, e := range entries {
-		x.insert(e)
-	}
-}
+func (x *slotTable) thaw() { x.rebuild(tableSize(x.n)) }
 
 // all yields each cell recorded and its slot, in no particular order.
 func (x *slotTable) all(yield func(cell, slot uint32) bool) {
@@ -174,18 +170,22 @@ func (x *coreTable) add(c coreCell, w int64) {
 		}
 	}
 	if (x.n+1)*4 > len(x.keys)*3 {
-		keys, counts := x.keys, x.counts
-		size := max(2*len(keys), 64)
-		x.keys, x.counts = make([]coreCell, size), make([]int64, size)
-		x.shift = uint(64 - bits.TrailingZeros(uint(size)))
-		for i, k := range keys {
-			if k != 0 {
-				x.insert(k-1, counts[i])
-			}
-		}
+		x.rebuild(max(2*len(x.keys), 64))
 	}
 	x.insert(c, w)
 	x.n++
+}
+
+// rebuild moves x's groups into a table of size slots.
+func (x *coreTable) rebuild(size int) {
+	keys, counts := x.keys, x.counts
+	x.keys, x.counts = make([]coreCell, size), make([]int64, size)
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for i, k := range keys {
+		if k != 0 {
+			x.insert(k-1, counts[i])
+		}
+	}
 }
 
 func (x *coreTable) insert(c coreCell, w int64) {
@@ -212,15 +212,7 @@ func (x *coreTable) freeze() {
 }
 
 // thaw rebuilds the table of a frozen x.
-func (x *coreTable) thaw() {
-	keys, counts := x.keys, x.counts
-	size := tableSize(x.n)
-	x.keys, x.counts = make([]coreCell, size), make([]int64, size)
-	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
-	for i, k := range keys {
-		x.insert(k-1, counts[i])
-	}
-}
+func (x *coreTable) thaw() { x.rebuild(tableSize(x.n)) }
 
 // packSlots returns the n non-zero entries of slots in a slice of their
 // length.
