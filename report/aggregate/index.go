@@ -131,7 +131,13 @@ func (x *slotTable) len() int { return x.n }
 // freeze packs x's entries into a slice of their length. Until thaw, x
 // can only be read with len and all.
 func (x *slotTable) freeze() {
-	x.slots = packSlots(x.slots, x.n)
+	packed := make([]uint64, 0, x.n)
+	for _, e := range x.slots {
+		if e != 0 {
+			packed = append(packed, e)
+		}
+	}
+	x.slots = packed
 }
 
 // thaw rebuilds the table of a frozen x.
@@ -213,18 +219,6 @@ func (x *coreTable) freeze() {
 
 // thaw rebuilds the table of a frozen x.
 func (x *coreTable) thaw() { x.rebuild(tableSize(x.n)) }
-
-// packSlots returns the n non-zero entries of slots in a slice of their
-// length.
-func packSlots(slots []uint64, n int) []uint64 {
-	out := make([]uint64, 0, n)
-	for _, e := range slots {
-		if e != 0 {
-			out = append(out, e)
-		}
-	}
-	return out
-}
 
 // tableSize is the size, a power of two, that open-addressed tables of
 // slotTable and coreTable have for n entries: as full as they get before
