@@ -101,9 +101,10 @@ type pqColumn struct {
 	dstate []uint8
 	dstr   []string
 	dtime  []int64
-	// text is a string column's dictionary values as one string, of
-	// which dstr holds substrings: one allocation a dictionary, where one
-	// a value kept the garbage collector busy.
+	// text is a string column's dictionary values, or a plain page's, as
+	// one string, of which dstr and the visits hold substrings: one
+	// allocation a dictionary or page, where one a value kept the garbage
+	// collector busy.
 	text string
 }
 
@@ -647,7 +648,7 @@ func (s *parquetScanner) fillString(c *pqColumn, dst []Visit) error {
 					s.tooLong(r, c, len(b))
 					continue
 				}
-				str = string(b)
+				str = c.text[c.offs[j]:c.offs[j+1]]
 				if !validUTF8(b) {
 					str = strings.ToValidUTF8(str, "\uFFFD")
 					s.addProb(r, c, ReasonInvalidUTF8, "invalid UTF-8", true)
@@ -966,6 +967,9 @@ func (s *parquetScanner) nextPage(c *pqColumn) error {
 		c.dict, c.idx = nil, nil
 		if err := s.setValues(c, data); err != nil {
 			return err
+		}
+		if c.kind == pqString {
+			c.text = string(c.bytes)
 		}
 		if c.nvals < nonNull {
 			return s.chunkErr(c, "%d values for %d non-null rows", c.nvals, nonNull)
