@@ -10,7 +10,9 @@
 // row groups of 1Mi rows, and a column's dictionary stops at 1 MiB: the
 // rest of the row group is in plain pages. pyarrow cannot be installed
 // here, so the pyarrow style is arrow-go's writer, which shares those
-// defaults, with nullable fields.
+// defaults, with nullable fields. Both compress with zstd, as gen does,
+// where their own default is snappy: the files differ from gen's in
+// layout, not codec.
 //
 // It is a module of its own so that refreport stays pure Go.
 package main
