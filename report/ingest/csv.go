@@ -575,6 +575,11 @@ func (s *csvScanner) scan(data []byte, atEOF bool) scanResult {
 	}
 	pos, col := 0, 0
 	lineEnd := indexFrom(0, '\n')
+	// nq is where the next quote at or after pos is, or the line end if
+	// none is before it: one search covers the unquoted fields up to the
+	// next quoted one, which in an export with quoted user agents is most
+	// of the record.
+	nq := -1
 	for {
 		if pos < len(data) && data[pos] == '"' {
 			q := pos
@@ -652,8 +657,14 @@ func (s *csvScanner) scan(data []byte, atEOF bool) scanResult {
 		if i := bytes.IndexByte(data[pos:le], ','); i >= 0 {
 			fe = pos + i
 		}
-		if i := bytes.IndexByte(data[pos:fe], '"'); i >= 0 {
-			return bad(col, `bare " in unquoted field (quote the field and double the quote)`, -1, pos+i)
+		if nq < pos {
+			nq = le
+			if i := bytes.IndexByte(data[pos:le], '"'); i >= 0 {
+				nq = pos + i
+			}
+		}
+		if nq < fe {
+			return bad(col, `bare " in unquoted field (quote the field and double the quote)`, -1, nq)
 		}
 		if fe < le {
 			add(span{pos, fe, false})
