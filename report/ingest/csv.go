@@ -410,6 +410,7 @@ func (s *csvScanner) next() (kind int, line int64, p Problem, err error) {
 			view = view[:s.maxRecord+1]
 		}
 		nl := bytes.IndexByte(view, '\n')
+		quote := -1 // the first quote on the line, once looked for
 		if nl < 0 && !s.eof && len(view) <= s.maxRecord {
 			if err := s.fill(); err != nil {
 				return 0, 0, p, err
@@ -441,14 +442,14 @@ func (s *csvScanner) next() (kind int, line int64, p Problem, err error) {
 				s.consume(len(view), nl) // a blank line is not a row
 				continue
 			}
-			if bytes.IndexByte(ln, '"') < 0 {
+			if quote = bytes.IndexByte(ln, '"'); quote < 0 {
 				s.splitFast(ln)
 				s.consume(len(view), nl)
 				return recOK, line, p, nil
 			}
 		}
 		// The line has a quote: the record may span lines.
-		r := s.scan(view, s.eof && len(view) == len(data))
+		r := s.scan(view, nl, quote, s.eof && len(view) == len(data))
 		switch r.status {
 		case scanNeed:
 			if !s.eof && len(view) <= s.maxRecord {
@@ -549,13 +550,15 @@ type scanResult struct {
 }
 
 // scan finds the end of the record that begins data, which contains a
-// quote, and records its fields' spans. It changes no bytes, so that it
-// can run again when more input has arrived.
+// quote, and records its fields' spans. lineEnd is the index of the first
+// line feed in data, -1 if none; quote is that of the first quote, -1 if
+// not known. It changes no bytes, so that it can run again when more
+// input has arrived.
 //
 // A quoted field may hold line breaks only while it is at most maxField
 // bytes long: an unterminated quote then costs one row, not the rest of
 // the file, and reading goes on at the line after the one it opened on.
-func (s *csvScanner) scan(data []byte, atEOF bool) scanResult {
+func (s *csvScanner) scan(data []byte, lineEnd, quote int, atEOF bool) scanResult {
 	s.spans = s.spans[:0]
 	nf := 0
 	add := func(sp span) {
@@ -574,12 +577,11 @@ func (s *csvScanner) scan(data []byte, atEOF bool) scanResult {
 		return -1
 	}
 	pos, col := 0, 0
-	lineEnd := indexFrom(0, '\n')
 	// nq is where the next quote at or after pos is, or the line end if
 	// none is before it: one search covers the unquoted fields up to the
 	// next quoted one, which in an export with quoted user agents is most
 	// of the record.
-	nq := -1
+	nq := quote
 	for {
 		if pos < len(data) && data[pos] == '"' {
 			q := pos
