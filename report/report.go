@@ -361,6 +361,9 @@ func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m
 	n := scanAhead + 2
 	opts.Batches = n
 	opts.Fields = scanFields
+	// The classifier and the rollup copy what they keep, and a batch's
+	// results and preps go round with its buffer.
+	opts.ReuseStrings = true
 	if opts.BatchSize == 0 {
 		opts.BatchSize = scanBatch
 	}

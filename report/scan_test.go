@@ -16,10 +16,10 @@ import (
 
 // The classifier and the rollup copy what they keep: a visit's strings
 // may share a buffer that is overwritten as soon as the visit is counted,
-// as readers that reuse their memory do, and the groups are the same as
-// from strings of their own. And scan, which reads, classifies (on two
-// goroutines) and sums on goroutines of their own, counts what one
-// goroutine does.
+// as the reader does with Options.ReuseStrings, and the groups are the
+// same as from strings of their own. And scan, which reads (reusing its
+// strings' memory), classifies (on two goroutines) and sums on goroutines
+// of their own, counts what one goroutine does.
 func TestScanKeepsNoVisitMemory(t *testing.T) {
 	var data bytes.Buffer
 	opts := gen.DefaultOptions()

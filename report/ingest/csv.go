@@ -49,7 +49,9 @@ type csvScanner struct {
 	// arena holds the bytes of the current batch's strings, which are
 	// views of it. A new arena is made for every batch and never written
 	// again once it is handed on, so the strings are as immutable as any
-	// other: one allocation per batch instead of one per field.
+	// other: one allocation per batch instead of one per field. With
+	// Options.ReuseStrings, the arena of the batch's buffer is written
+	// over instead.
 	arena      []byte
 	arenaBytes int // bytes kept in the current batch, across arenas
 
@@ -233,11 +235,20 @@ func (s *csvScanner) setFixed(f int, val string) {
 	}
 }
 
-func (s *csvScanner) read(dst []Visit) (int, error) {
-	if s.arenaBytes > 0 || s.arena == nil {
-		// Sized by the last batch's: batches are much alike.
-		s.arena = make([]byte, 0, max(s.arenaBytes+s.arenaBytes/8, 64<<10))
-		s.arenaBytes = 0
+func (s *csvScanner) read(dst []Visit, reuse *[]byte) (int, error) {
+	// Sized by the last batch's: batches are much alike.
+	size := max(s.arenaBytes+s.arenaBytes/8, 64<<10)
+	switch {
+	case reuse != nil:
+		if cap(*reuse) < size {
+			*reuse = make([]byte, 0, size)
+		}
+		s.arena, s.arenaBytes = (*reuse)[:0], 0
+		// An arena outgrown during the batch is left to the strings
+		// made in it, and the last one is kept for the next time.
+		defer func() { *reuse = s.arena }()
+	case s.arenaBytes > 0 || s.arena == nil:
+		s.arena, s.arenaBytes = make([]byte, 0, size), 0
 	}
 	n := 0
 	for n < len(dst) {

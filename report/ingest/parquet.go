@@ -439,7 +439,7 @@ func (s *parquetScanner) chunkErr(c *pqColumn, format string, args ...any) error
 
 // read fills dst with the next visits. Rows are read in chunks that do not
 // cross row groups; a chunk's bad rows are recorded and dropped.
-func (s *parquetScanner) read(dst []Visit) (n int, err error) {
+func (s *parquetScanner) read(dst []Visit, _ *[]byte) (n int, err error) {
 	if s.err != nil {
 		return 0, s.err
 	}

@@ -44,6 +44,13 @@ type Options struct {
 	// Scan is overwritten by the Batches-th Scan after it, so that a
 	// reading goroutine can run ahead of the one using the visits. 0 is 1.
 	Batches int
+	// ReuseStrings lets a batch's strings be overwritten with the batch:
+	// the bytes behind a CSV batch's strings are then reused for the
+	// batch read into the same buffer, instead of being left to the
+	// garbage collector, which on a large file is most of what a build
+	// allocates. Set it only where nothing keeps a visit's string, or a
+	// part of one, past its batch without copying it.
+	ReuseStrings bool
 	// Stdin is read for the input "-".
 	Stdin io.Reader
 	// Progress, if set, is called after every batch with the bytes and
@@ -204,7 +211,9 @@ type fileScanner interface {
 	// stored. At the end of the file it returns io.EOF, with n >= 0.
 	// Bad rows are recorded in the Stats the scanner was made with and
 	// passed over; an error other than io.EOF ends the whole read.
-	read(dst []Visit) (n int, err error)
+	// Unless arena is nil, the visits' strings may be made in *arena,
+	// which is dst's own (see Options.ReuseStrings).
+	read(dst []Visit, arena *[]byte) (n int, err error)
 }
 
 // Reader reads a list of inputs one file at a time, in batches.
@@ -226,6 +235,7 @@ type Reader struct {
 	closer io.Closer
 	hash   *inputHash // of the input being read; nil unless Options.Hashed
 	bufs   [][]Visit  // Options.Batches buffers, filled in turn
+	arenas [][]byte   // with Options.ReuseStrings, the bytes of each buffer's strings
 	slot   int        // the buffer of the current batch
 	n      int
 	err    error
@@ -249,7 +259,11 @@ func NewReader(ctx context.Context, inputs []Input, opts Options) *Reader {
 	for i := range bufs {
 		bufs[i] = make([]Visit, opts.BatchSize)
 	}
-	return &Reader{ctx: ctx, inputs: inputs, opts: opts, bufs: bufs}
+	var arenas [][]byte
+	if opts.ReuseStrings {
+		arenas = make([][]byte, opts.Batches)
+	}
+	return &Reader{ctx: ctx, inputs: inputs, opts: opts, bufs: bufs, arenas: arenas}
 }
 
 // Scan reads the next batch. It returns false at the end of the last input
@@ -277,7 +291,11 @@ func (r *Reader) Scan() bool {
 			r.slot = (r.slot + 1) % len(r.bufs)
 			r.n = 0
 		}
-		n, err := r.cur.read(r.bufs[r.slot])
+		var arena *[]byte
+		if r.arenas != nil {
+			arena = &r.arenas[r.slot]
+		}
+		n, err := r.cur.read(r.bufs[r.slot], arena)
 		r.n = n
 		if err == io.EOF {
 			err = r.closeCur()

@@ -621,7 +621,8 @@ func TestReaderNoProgress(t *testing.T) {
 }
 
 // With Options.Batches, a batch stays as it was read until that many
-// later Scans: a goroutine may classify it while the next ones are read.
+// later Scans, its strings too, even where Options.ReuseStrings lets them
+// be overwritten: a goroutine may classify it while the next ones are read.
 func TestReaderBatchesStayValid(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("timestamp,url,referrer\n")
@@ -629,29 +630,36 @@ func TestReaderBatchesStayValid(t *testing.T) {
 		fmt.Fprintf(&b, "2026-11-24T10:00:00Z,https://a/%d,https://r/%d\n", i, i)
 	}
 	const k = 3
-	r := NewReader(context.Background(), []Input{{Path: "-", Size: -1}},
-		Options{Stdin: strings.NewReader(b.String()), BatchSize: 7, Batches: k})
-	type held struct {
-		batch []Visit
-		copy  []Visit
-	}
-	var live []held // the last k-1 batches and the current one
-	n := 0
-	for r.Scan() {
-		batch := r.Batch()
-		live = append(live, held{batch, append([]Visit(nil), batch...)})
-		if len(live) > k {
-			live = live[1:]
+	for _, reuse := range []bool{false, true} {
+		r := NewReader(context.Background(), []Input{{Path: "-", Size: -1}},
+			Options{Stdin: strings.NewReader(b.String()), BatchSize: 7, Batches: k, ReuseStrings: reuse})
+		type held struct {
+			batch []Visit
+			copy  []Visit // with strings of its own
 		}
-		for i, h := range live {
-			if !reflect.DeepEqual(h.batch, h.copy) {
-				t.Fatalf("scan %d: batch %d scans back was overwritten", n, len(live)-1-i)
+		var live []held // the last k-1 batches and the current one
+		n := 0
+		for r.Scan() {
+			batch := r.Batch()
+			c := make([]Visit, len(batch))
+			for i, v := range batch {
+				v.URL, v.Referrer = strings.Clone(v.URL), strings.Clone(v.Referrer)
+				c[i] = v
 			}
+			live = append(live, held{batch, c})
+			if len(live) > k {
+				live = live[1:]
+			}
+			for i, h := range live {
+				if !reflect.DeepEqual(h.batch, h.copy) {
+					t.Fatalf("reuse %v, scan %d: batch %d scans back was overwritten", reuse, n, len(live)-1-i)
+				}
+			}
+			n += len(batch)
 		}
-		n += len(batch)
-	}
-	if err := r.Err(); err != nil || n != 1000 {
-		t.Fatalf("read %d visits, err %v; want 1000", n, err)
+		if err := r.Err(); err != nil || n != 1000 {
+			t.Fatalf("reuse %v: read %d visits, err %v; want 1000", reuse, n, err)
+		}
 	}
 }
 
