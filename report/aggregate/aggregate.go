@@ -308,6 +308,30 @@ var mediumIndex = func() map[string]uint8 {
 
 var mediums = rules.Vocabulary()
 
+// mediumSlots holds each medium's vocabulary index + 1 at its mediumSlot,
+// 0 at a slot no medium has or two share. Every visit looks its medium
+// up, and a hash map's lookup was 3% of a build's CPU.
+var mediumSlots = func() (t [64]uint8) {
+	shared := [64]bool{}
+	for i, m := range mediums {
+		s := mediumSlot(m)
+		if t[s] != 0 {
+			shared[s] = true
+		}
+		t[s] = uint8(i + 1)
+	}
+	for s := range t {
+		if shared[s] {
+			t[s] = 0
+		}
+	}
+	return t
+}()
+
+// mediumSlot places a non-empty medium id in mediumSlots by its length and
+// its first and last letters, which tell the vocabulary's apart.
+func mediumSlot(m string) int { return (len(m) + 3*int(m[0]) + 3*int(m[len(m)-1])) & 63 }
+
 // New returns an empty Rollup that buckets days in loc.
 func New(loc *time.Location) *Rollup {
 	if loc == nil {
@@ -649,6 +673,11 @@ func TagsValue(source, medium, campaign bool, name string) string {
 
 // medium returns the vocabulary index of m.
 func medium(m string) uint8 {
+	if m != "" {
+		if i := mediumSlots[mediumSlot(m)]; i != 0 && mediums[i-1] == m {
+			return i - 1
+		}
+	}
 	return mediumIndex[m]
 }
 

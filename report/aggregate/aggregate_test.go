@@ -486,3 +486,26 @@ func TestFreeze(t *testing.T) {
 		t.Error("frozen rollup's snapshot differs")
 	}
 }
+
+func TestMediumIndex(t *testing.T) {
+	for i, m := range rules.Vocabulary() {
+		if got := medium(m); got != uint8(i) {
+			t.Errorf("medium(%q) = %d, want %d", m, got, i)
+		}
+		// A copy, not the vocabulary's own string, as a classification
+		// read from sources.yaml holds.
+		if got := medium(strings.Clone(m)); got != uint8(i) {
+			t.Errorf("medium(copy of %q) = %d, want %d", m, got, i)
+		}
+		// Every medium has a slot of its own, or it is looked up the
+		// slow way: pick another mediumSlot if the vocabulary grows.
+		if s := mediumSlot(m); mediumSlots[s] != uint8(i+1) {
+			t.Errorf("medium %q shares slot %d", m, s)
+		}
+	}
+	for _, m := range []string{"", "x", "Direct", "paid_searcH", "mail"} {
+		if got := medium(m); got != 0 {
+			t.Errorf("medium(%q) = %d, want 0 (not in the vocabulary)", m, got)
+		}
+	}
+}
