@@ -200,7 +200,8 @@ type dayTable struct {
 	// hold thousands of unknown hosts, most with one or two examples.
 	unknown      map[uint32]int32
 	examples     []example
-	otherSources int64 // visits summed into OtherSource
+	exampleText  []byte // the examples' values, end to end
+	otherSources int64  // visits summed into OtherSource
 
 	siteHosts   map[string]int64 // landing page hosts, for the report's default title
 	first, last int64            // the day's first and last visit
@@ -223,6 +224,7 @@ func (t *dayTable) freeze() {
 	t.core.freeze()
 	t.counts = slices.Clone(t.counts)
 	t.examples = slices.Clone(t.examples)
+	t.packExamples()
 	t.frozen = true
 }
 
@@ -746,12 +748,31 @@ func (t *dayTable) admit(i uint32, sd sourceDim, w int64) {
 }
 
 // example is an example referrer of an unknown source, and its visits on
-// a day.
+// a day. Its value is kept in the day's exampleText: a day can hold a
+// hundred thousand examples, which as strings of their own were a third
+// of a long build's live heap, and pointers for the collector to follow.
 type example struct {
-	value  string
-	visits int64
-	id     uint32 // value's id + 1 once interned by flushExamples; 0 before
-	next   int32  // the index + 1 in dayTable.examples of the source's next example; 0 at the last
+	off, len uint32 // where the value is in dayTable.exampleText
+	visits   int64
+	id       uint32 // value's id + 1 once interned by flushExamples; 0 before
+	next     int32  // the index + 1 in dayTable.examples of the source's next example; 0 at the last
+}
+
+// exampleValue returns e's value, which shares t's memory: it must not be
+// kept past the next addExample or freeze.
+func (t *dayTable) exampleValue(e *example) []byte {
+	return t.exampleText[e.off : e.off+e.len : e.off+e.len]
+}
+
+// setExample stores value as e's, over e's old value where it fits.
+func (t *dayTable) setExample(e *example, value string, fits bool) {
+	if !fits {
+		e.off = uint32(len(t.exampleText))
+		t.exampleText = append(t.exampleText, value...)
+	} else {
+		copy(t.exampleText[e.off:], value)
+	}
+	e.len = uint32(len(value))
 }
 
 // addExample counts w visits for an example referrer of src, an unknown
@@ -768,24 +789,44 @@ func (t *dayTable) addExample(src uint32, value string, w int64) {
 	n, big := 0, int32(0)
 	for k := head; k != 0; k = t.examples[k-1].next {
 		e := &t.examples[k-1]
-		if e.value == value {
+		v := t.exampleValue(e)
+		if string(v) == value {
 			e.visits += w
 			return
 		}
-		if big == 0 || e.value > t.examples[big-1].value {
+		if big == 0 || string(v) > string(t.exampleValue(&t.examples[big-1])) {
 			big = k
 		}
 		n++
 	}
 	if n >= MaxExamples {
 		// Replace the largest example if value is smaller.
-		if e := &t.examples[big-1]; value < e.value {
-			e.value, e.visits, e.id = strings.Clone(value), w, 0
+		if e := &t.examples[big-1]; value < string(t.exampleValue(e)) {
+			t.setExample(e, value, len(value) <= int(e.len))
+			e.visits, e.id = w, 0
 		}
 		return
 	}
-	t.examples = append(t.examples, example{value: strings.Clone(value), visits: w, next: head})
+	t.examples = append(t.examples, example{visits: w, next: head})
+	t.setExample(&t.examples[len(t.examples)-1], value, false)
 	t.unknown[src] = int32(len(t.examples))
+}
+
+// packExamples copies t's example values into text of their exact size,
+// leaving out those pushed out by smaller ones.
+func (t *dayTable) packExamples() {
+	n := 0
+	for i := range t.examples {
+		n += int(t.examples[i].len)
+	}
+	text := make([]byte, 0, n)
+	for i := range t.examples {
+		e := &t.examples[i]
+		v := t.exampleValue(e)
+		e.off = uint32(len(text))
+		text = append(text, v...)
+	}
+	t.exampleText = text
 }
 
 // allExamples yields each example of t and its source, in no particular
@@ -814,7 +855,7 @@ func (r *Rollup) flushExamples(t *dayTable) {
 	for _, src := range srcs {
 		for k := t.unknown[src]; k != 0; k = t.examples[k-1].next {
 			if e := &t.examples[k-1]; e.id == 0 {
-				e.id = r.internOwned(e.value) + 1 // addExample copied it
+				e.id = r.internOwned(string(t.exampleValue(e))) + 1
 			}
 		}
 	}

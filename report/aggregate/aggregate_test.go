@@ -2,8 +2,11 @@ package aggregate
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +232,66 @@ func TestExamplesSmallest(t *testing.T) {
 		if d.Value != want || d.Visits != int64(i+2) {
 			t.Errorf("example %d = %s (%d visits), want %s (%d)", k, d.Value, d.Visits, want, i+2)
 		}
+	}
+}
+
+// Examples of every length, pushed out by shorter and longer ones, on
+// days frozen and thawed between visits, are the smallest of each source
+// and day, counted in full.
+func TestExamplesModel(t *testing.T) {
+	defer func(n int64) { coldRows = n }(coldRows)
+	coldRows = 50
+	rng := rand.New(rand.NewPCG(7, 7))
+	type key struct {
+		day, source string
+	}
+	want := map[key]map[string]int64{}
+	r := New(time.UTC)
+	for i := range 5000 {
+		// Runs of a day at a time, so that the others go cold.
+		day := fmt.Sprintf("2026-11-%02d", 10+(i/100+rng.IntN(2))%4)
+		res := *unknown
+		res.Source = fmt.Sprintf("blog%d.example", rng.IntN(6))
+		ref := "https://" + res.Source + "/" + strings.Repeat("x", rng.IntN(40)) + strconv.Itoa(rng.IntN(30))
+		w := int64(1 + rng.IntN(3))
+		r.Add(visit(day+"T10:00:00Z", "https://shop.example.com/", ref, w), &res)
+		k := key{day, res.Source}
+		if want[k] == nil {
+			want[k] = map[string]int64{}
+		}
+		want[k][ref] += w
+	}
+	got := map[key]map[string]int64{}
+	for _, d := range r.Details() {
+		if d.Dim == DimReferrer {
+			k := key{d.Day.String(), d.Source.Name}
+			if got[k] == nil {
+				got[k] = map[string]int64{}
+			}
+			got[k][d.Value] = d.Visits
+		}
+	}
+	frozen := 0
+	for _, t := range r.days {
+		if t.frozen {
+			frozen++
+		}
+	}
+	if frozen == 0 {
+		t.Fatal("no day frozen: the test does not pack examples")
+	}
+	for k, all := range want {
+		values := slices.Sorted(maps.Keys(all))
+		kept := map[string]int64{}
+		for _, v := range values[:min(MaxExamples, len(values))] {
+			kept[v] = all[v]
+		}
+		if !maps.Equal(got[k], kept) {
+			t.Errorf("%v: examples\n%v\nwant\n%v", k, got[k], kept)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("examples for %d sources and days, want %d", len(got), len(want))
 	}
 }
 

@@ -67,7 +67,7 @@ func (r *Rollup) DayRows(day Day) []Row {
 		details = append(details, Detail{DetailKey{Source{r.strs[c.source], c.dim&1 != 0}, r.strs[c.value], day, Dim(c.dim >> 1)}, t.counts[j]})
 	}
 	for src, e := range t.allExamples {
-		details = append(details, Detail{DetailKey{Source{r.strs[src], false}, e.value, day, DimReferrer}, e.visits})
+		details = append(details, Detail{DetailKey{Source{r.strs[src], false}, string(t.exampleValue(e)), day, DimReferrer}, e.visits})
 	}
 	slices.SortFunc(details, func(a, b Detail) int { return compareDetails(&a, &b) })
 	rows := make([]Row, 0, len(groups)+len(details)+len(t.dropped)+len(t.siteHosts)+2)

@@ -37,6 +37,7 @@ func (r *Rollup) Snapshot() *Snapshot {
 	s.dropped, s.otherSources = r.Dropped()
 	for _, t := range r.days {
 		r.flushExamples(t)
+		t.exampleText = nil // the examples are read by id from here on
 	}
 	r.ids, r.cells = hashIndex{}, hashIndex{} // nothing is looked up any more
 	// Days are sorted on every core: the build waits for this, with
