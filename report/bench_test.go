@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -95,6 +96,46 @@ func BenchmarkPipeline(b *testing.B) {
 				rows += stats.Rows
 			}
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkClassify times the classify stage alone, per visit, over the
+// Parquet gen file's visits: as read, with the keys of their dictionary
+// entries, and with the keys taken off, as a CSV file's visits come.
+func BenchmarkClassify(b *testing.B) {
+	m := matcher(b)
+	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := ingest.NewReader(context.Background(), inputs, ingest.Options{Location: time.UTC})
+	var keyed []ingest.Visit
+	for r.Scan() {
+		keyed = append(keyed, r.Batch()...)
+	}
+	if r.Err() != nil || len(keyed) == 0 {
+		b.Fatalf("read %d visits: %v", len(keyed), r.Err())
+	}
+	if keyed[0].URLKey == 0 {
+		b.Fatal("the gen file's URLs have no keys")
+	}
+	plain := slices.Clone(keyed)
+	for i := range plain {
+		plain[i].URLKey, plain[i].ReferrerKey, plain[i].UserAgentKey = 0, 0, 0
+	}
+	for _, tc := range []struct {
+		name   string
+		visits []ingest.Visit
+	}{{"keys", keyed}, {"no-keys", plain}} {
+		b.Run(tc.name, func(b *testing.B) {
+			cl := m.NewClassifier()
+			for b.Loop() {
+				for i := range tc.visits {
+					cl.Classify(&tc.visits[i])
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tc.visits)), "ns/visit")
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -101,6 +102,9 @@ type pqColumn struct {
 	dstate []uint8
 	dstr   []string
 	dtime  []int64
+	// keys is the dictionary's first Visit key, less one: entry j's key
+	// is keys+j+1. 0 for a column whose field has no keys.
+	keys uint64
 	// text is a string column's dictionary values, or a plain page's, as
 	// one string, of which dstr and the visits hold substrings: one
 	// allocation a dictionary or page, where one a value kept the garbage
@@ -642,6 +646,9 @@ func (s *parquetScanner) fillString(c *pqColumn, dst []Visit) error {
 					s.addProb(r, c, ReasonInvalidUTF8, "invalid UTF-8", true)
 				}
 				str = c.dstr[j]
+				if c.keys != 0 {
+					dst[r].setKey(c.field, c.keys+uint64(j)+1)
+				}
 			} else {
 				b := c.bytes[c.offs[j]:c.offs[j+1]]
 				if len(b) > s.maxField {
@@ -1037,6 +1044,12 @@ func valueKind(t format.Type) encoding.Kind {
 	return encoding.Undefined
 }
 
+// visitKeys is the last Visit key handed out.
+var visitKeys atomic.Uint64
+
+// keyedField reports whether field f has Visit keys.
+func keyedField(f int) bool { return f == fURL || f == fReferrer || f == fUserAgent }
+
 // resetCache empties the per-dictionary-entry cache for a new dictionary.
 func (c *pqColumn) resetCache() {
 	n := c.nvals
@@ -1054,6 +1067,9 @@ func (c *pqColumn) resetCache() {
 		}
 		c.dstr = c.dstr[:n]
 		c.text = string(c.bytes)
+		if keyedField(c.field) {
+			c.keys = visitKeys.Add(uint64(n)+1) - uint64(n)
+		}
 	case pqTimeString:
 		if cap(c.dtime) < n {
 			c.dtime = make([]int64, n)

@@ -126,7 +126,31 @@ func readInputs(t testing.TB, opts Options, paths ...string) ([]Visit, *Stats, e
 	for r.Scan() {
 		out = append(out, r.Batch()...)
 	}
+	dropKeys(t, out)
 	return out, r.Stats(), r.Err()
+}
+
+// dropKeys checks that visits with the same key have the same value in
+// its field, then zeroes the keys, which differ from read to read.
+func dropKeys(t testing.TB, visits []Visit) {
+	t.Helper()
+	values := map[uint64]string{}
+	check := func(field string, k *uint64, v string) {
+		if *k == 0 {
+			return
+		}
+		if w, ok := values[*k]; ok && w != v {
+			t.Fatalf("%s key %d is %q and %q", field, *k, w, v)
+		}
+		values[*k] = v
+		*k = 0
+	}
+	for i := range visits {
+		v := &visits[i]
+		check(FieldURL, &v.URLKey, v.URL)
+		check(FieldReferrer, &v.ReferrerKey, v.Referrer)
+		check(FieldUserAgent, &v.UserAgentKey, v.UserAgent)
+	}
 }
 
 var (
@@ -582,6 +606,77 @@ func TestParquetRowGroups(t *testing.T) {
 		}
 		if !reflect.DeepEqual(lines, wantLines) || stats.Rows != n {
 			t.Errorf("batch %d: problem lines %v, want %v; rows %d", batch, lines, wantLines, stats.Rows)
+		}
+	}
+}
+
+// Values from a dictionary carry its entry's key: one key a value within
+// a row group, a new one in the next, none from plain pages, and none
+// twice in a process.
+func TestParquetKeys(t *testing.T) {
+	const n = 40
+	ts, urls, refs, uas := make([]any, n), make([]any, n), make([]any, n), make([]any, n)
+	for i := range n {
+		ts[i] = int64(1_700_000_000 + i)
+		urls[i] = fmt.Sprintf("https://example.com/%d", i%3)
+		refs[i] = fmt.Sprintf("https://ref%d.example/", i%4)
+		uas[i] = fmt.Sprintf("agent %d", i%2)
+	}
+	path := filepath.Join(t.TempDir(), "keys.parquet")
+	writeParquet(t, path, pqSpec{
+		cols: []pqCol{
+			{"ts", nodeInt64, ts},
+			{"url", nodeDict, urls},
+			{"referrer", nodeDict, refs},
+			{"user_agent", nodeString, uas}, // plain
+		},
+		groupRows: n / 2,
+	})
+	read := func() []Visit {
+		in, err := Expand([]string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewReader(context.Background(), in, Options{BatchSize: 7})
+		var out []Visit
+		for r.Scan() {
+			out = append(out, r.Batch()...)
+		}
+		if r.Err() != nil || len(out) != n {
+			t.Fatalf("read %d visits, %v", len(out), r.Err())
+		}
+		return out
+	}
+	seen := map[uint64]bool{}
+	for range 2 {
+		visits := read()
+		byValue := [2]map[string]uint64{{}, {}} // by row group
+		for i, v := range visits {
+			if v.UserAgentKey != 0 {
+				t.Fatalf("row %d: user agent from a plain page has key %d", i, v.UserAgentKey)
+			}
+			for _, kv := range []struct {
+				k uint64
+				v string
+			}{{v.URLKey, v.URL}, {v.ReferrerKey, v.Referrer}} {
+				if kv.k == 0 {
+					t.Fatalf("row %d: %q has no key", i, kv.v)
+				}
+				g := byValue[i/(n/2)]
+				if k, ok := g[kv.v]; ok && k != kv.k {
+					t.Fatalf("row %d: %q has keys %d and %d in one row group", i, kv.v, k, kv.k)
+				}
+				if _, ok := g[kv.v]; !ok {
+					if seen[kv.k] {
+						t.Fatalf("row %d: key %d of %q given before", i, kv.k, kv.v)
+					}
+					seen[kv.k] = true
+					g[kv.v] = kv.k
+				}
+			}
+		}
+		if len(seen)%(3+4) != 0 || len(byValue[1]) != 3+4 {
+			t.Fatalf("%d keys, %d in the second row group: want a key for each value of each row group", len(seen), len(byValue[1]))
 		}
 	}
 }

@@ -26,6 +26,13 @@ type Visit struct {
 	// Weight is how many visits the row stands for: 1 unless the export is
 	// already aggregated and has a visits, count or sessions column.
 	Weight int64
+
+	// Keys of URL, Referrer and UserAgent, 0 when unknown: two visits with
+	// the same non-zero key hold the same value, read once. The Parquet
+	// reader gives each dictionary entry a key of its own, so that what
+	// is worked out from a value is worked out once per entry, not per
+	// row. Keys are not reused within a process.
+	URLKey, ReferrerKey, UserAgentKey uint64
 }
 
 // Field names, as used in --column overrides and in error messages.
@@ -79,6 +86,19 @@ var fields = [numFields]struct {
 	fCountry:     {FieldCountry, []string{"country", "country_code"}},
 	fVisitorID:   {FieldVisitorID, []string{"visitor_id", "session_id"}},
 	fWeight:      {FieldWeight, []string{"visits", "count", "sessions"}},
+}
+
+// setKey stores k as the key of field f of v, for the fields that have
+// keys.
+func (v *Visit) setKey(f int, k uint64) {
+	switch f {
+	case fURL:
+		v.URLKey = k
+	case fReferrer:
+		v.ReferrerKey = k
+	case fUserAgent:
+		v.UserAgentKey = k
+	}
 }
 
 // set stores value in field f of v.

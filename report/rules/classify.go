@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -87,6 +88,10 @@ type Classifier struct {
 
 	lastPage   pageInfo
 	lastPrefix string // scheme and authority of lastPage's URL
+
+	refMemo []refMemo
+	urlMemo []urlMemo
+	uaMemo  []uaMemo
 }
 
 // NewClassifier returns a classifier with empty caches.
@@ -131,18 +136,13 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	m := c.m
 	var r Result
 
-	kind, raw, path := splitReferrer(v.Referrer)
-	var e *hostEntry
+	kind, e, pathRule := c.referrer(v)
 	if kind == refWeb {
-		e = c.host(raw)
-		kind = e.kind
-		if kind == refWeb {
-			r.Host = e.host
-		}
+		r.Host = e.host
 	}
 
-	var q params
-	m.scanURL(v.URL, &q)
+	q := c.params(v)
+	u := v.URL
 	// The column wins over the URL unless it says nothing: blank, or a
 	// placeholder such as GA's "(direct)".
 	var si utmSource
@@ -150,7 +150,7 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	if trimASCIISpace(srcRaw) != "" {
 		si = c.utmSource(srcRaw, false)
 	}
-	for _, raw := range [2]string{q.src, q.fragSrc} {
+	for _, raw := range [2]string{q.src.in(u), q.fragSrc.in(u)} {
 		if si.norm == "" && raw != "" {
 			si = c.utmSource(raw, true)
 			if si.norm != "" || trimASCIISpace(srcRaw) == "" {
@@ -160,11 +160,11 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 	}
 	medRaw, medURL := v.UTMMedium, false
 	if trimASCIISpace(medRaw) == "" {
-		medRaw, medURL = q.med, true
+		medRaw, medURL = q.med.in(u), true
 	}
 	campRaw, campURL := v.UTMCampaign, false
 	if trimASCIISpace(campRaw) == "" {
-		campRaw, campURL = q.camp, true
+		campRaw, campURL = q.camp.in(u), true
 	}
 	var mi utmMedium
 	if medRaw != "" {
@@ -232,21 +232,20 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 			r.apply(&template{"internal", MediumInternal, e.internal, EvidenceInternal, false})
 			return r
 		}
-		for i := range e.paths {
-			if pathMatch(path, e.paths[i].path) {
-				r.apply(&e.paths[i].tmpl)
-				return r
-			}
+		if pathRule >= 0 {
+			r.apply(&e.paths[pathRule].tmpl)
+			return r
 		}
 		r.apply(&e.base)
 	case refApp:
+		_, raw, _ := splitReferrer(v.Referrer)
 		t := c.app(raw)
 		r.apply(&t)
 	default:
 		// Only a visit that would be direct asks the user agent: a
 		// referrer says more about the click than the app it was in.
 		if v.UserAgent != "" && len(m.uaTokens) > 0 {
-			if k := c.inApp(v.UserAgent); k >= 0 {
+			if k := c.userAgent(v); k >= 0 {
 				r.apply(&m.uaTokens[k].tmpl)
 				return r
 			}
@@ -257,6 +256,105 @@ func (c *Classifier) Classify(v *ingest.Visit) Result {
 }
 
 var internalSite = template{"internal", MediumInternal, "internal:site", EvidenceInternal, false}
+
+// Memos hold what a visit's referrer, URL and user agent say, by the keys
+// the reader gives their values (ingest.Visit.URLKey and the others): a
+// value from a Parquet dictionary is worked out once for its entry, where
+// the caches above hash it on every row. A memo is direct-mapped, one
+// entry a slot, and made on the first visit with a key: visits without
+// keys, such as CSV's, pay nothing for it.
+const (
+	refMemoSlots = 1 << 14
+	urlMemoSlots = 1 << 14
+	uaMemoSlots  = 1 << 10
+)
+
+type refMemo struct {
+	key  uint64
+	e    *hostEntry
+	rule int32 // the index in e.paths of the first path rule that matches, -1 for none
+	kind refKind
+}
+
+type urlMemo struct {
+	key uint64
+	len int // the URL's, so that a key that lied could not cut past its end
+	q   params
+}
+
+type uaMemo struct {
+	key   uint64
+	token int32
+}
+
+// referrer splits v's referrer and looks its host up. It returns the
+// referrer's kind, after the host's say; for refWeb the host's entry and
+// the index in e.paths of the path rule that matches, or -1.
+func (c *Classifier) referrer(v *ingest.Visit) (refKind, *hostEntry, int) {
+	var memo *refMemo
+	if v.ReferrerKey != 0 {
+		if c.refMemo == nil {
+			c.refMemo = make([]refMemo, refMemoSlots)
+		}
+		memo = &c.refMemo[v.ReferrerKey%refMemoSlots]
+		if memo.key == v.ReferrerKey {
+			return memo.kind, memo.e, int(memo.rule)
+		}
+	}
+	kind, raw, path := splitReferrer(v.Referrer)
+	var e *hostEntry
+	rule := -1
+	if kind == refWeb {
+		e = c.host(raw)
+		kind = e.kind
+		if kind == refWeb {
+			for i := range e.paths {
+				if pathMatch(path, e.paths[i].path) {
+					rule = i
+					break
+				}
+			}
+		}
+	}
+	if memo != nil {
+		*memo = refMemo{v.ReferrerKey, e, int32(rule), kind}
+	}
+	return kind, e, rule
+}
+
+// params returns what v's URL says in its query and fragment.
+func (c *Classifier) params(v *ingest.Visit) params {
+	if v.URLKey == 0 {
+		var q params
+		c.m.scanURL(v.URL, &q)
+		return q
+	}
+	if c.urlMemo == nil {
+		c.urlMemo = make([]urlMemo, urlMemoSlots)
+	}
+	memo := &c.urlMemo[v.URLKey%urlMemoSlots]
+	if memo.key != v.URLKey || memo.len != len(v.URL) {
+		*memo = urlMemo{key: v.URLKey, len: len(v.URL)}
+		c.m.scanURL(v.URL, &memo.q)
+	}
+	return memo.q
+}
+
+// userAgent returns the index of the in-app browser token in v's user
+// agent, -1 for none.
+func (c *Classifier) userAgent(v *ingest.Visit) int32 {
+	if v.UserAgentKey == 0 {
+		return c.inApp(v.UserAgent)
+	}
+	if c.uaMemo == nil {
+		c.uaMemo = make([]uaMemo, uaMemoSlots)
+	}
+	memo := &c.uaMemo[v.UserAgentKey%uaMemoSlots]
+	if memo.key != v.UserAgentKey {
+		*memo = uaMemo{v.UserAgentKey, c.inApp(v.UserAgent)}
+	}
+	return memo.token
+}
 
 func (c *Classifier) host(raw string) *hostEntry {
 	if e, ok := c.hosts.m[raw]; ok {
@@ -318,78 +416,86 @@ func (c *Classifier) sameSite(e *hostEntry, url string) bool {
 
 func endsAuthority(c byte) bool { return c == '/' || c == '?' || c == '#' || c == '\\' }
 
-// params holds what the URL's query and fragment say.
+// params holds what the URL's query and fragment say, as places in the
+// URL: a memo keeps them for a URL without keeping the URL.
 type params struct {
-	src, med, camp string // raw values, "" when absent
-	fragSrc        string // utm_source in the fragment
+	src, med, camp span   // raw values, empty when absent
+	fragSrc        span   // utm_source in the fragment
 	click          uint64 // bit i: click id i is present and non-empty
 }
 
+// span is where a value is in a URL; the zero span is an empty value.
+type span struct{ lo, hi int32 }
+
+func (s span) in(u string) string { return u[s.lo:s.hi] }
+
 // scanURL reads UTM tags and click ids from the query, then from the
 // fragment for what the query did not have ("#utm_source=x", or
-// "#/route?utm_source=x" in single-page apps).
+// "#/route?utm_source=x" in single-page apps). A URL of 2 GiB or more,
+// which no reader passes, is read as having neither.
 func (m *Matcher) scanURL(u string, q *params) {
-	var query, frag string
+	if len(u) > math.MaxInt32 {
+		return
+	}
 	qi, h := strings.IndexByte(u, '?'), strings.IndexByte(u, '#')
 	switch {
 	case h >= 0 && (qi < 0 || h < qi):
-		frag = u[h+1:]
 	case qi >= 0 && h >= 0:
-		query, frag = u[qi+1:h], u[h+1:]
+		m.scanParams(u, qi+1, h, q, false)
 	case qi >= 0:
-		query = u[qi+1:]
+		m.scanParams(u, qi+1, len(u), q, false)
+		return
 	default:
 		return
 	}
-	m.scanParams(query, q, false)
-	if frag != "" {
-		if j := strings.IndexByte(frag, '?'); j >= 0 {
-			frag = frag[j+1:]
-		}
-		m.scanParams(frag, q, true)
+	frag := h + 1
+	if j := strings.IndexByte(u[frag:], '?'); j >= 0 {
+		frag += j + 1
 	}
+	m.scanParams(u, frag, len(u), q, true)
 }
 
-// scanParams walks key=value pairs without decoding them; names are
-// compared ASCII case-insensitively and only the first non-empty value of
-// each counts. utm_source is kept apart for the fragment, which is read
-// when the query's says nothing.
-func (m *Matcher) scanParams(s string, q *params, frag bool) {
-	for s != "" {
-		pair := s
-		if i := strings.IndexByte(s, '&'); i >= 0 {
-			pair, s = s[:i], s[i+1:]
-		} else {
-			s = ""
+// scanParams walks the key=value pairs of u[lo:hi] without decoding them;
+// names are compared ASCII case-insensitively and only the first
+// non-empty value of each counts. utm_source is kept apart for the
+// fragment, which is read when the query's says nothing.
+func (m *Matcher) scanParams(u string, lo, hi int, q *params, frag bool) {
+	for lo < hi {
+		end, next := hi, hi
+		if i := strings.IndexByte(u[lo:hi], '&'); i >= 0 {
+			end, next = lo+i, lo+i+1
 		}
+		pair := u[lo:end]
 		eq := strings.IndexByte(pair, '=')
 		if eq <= 0 || eq == len(pair)-1 {
+			lo = next
 			continue
 		}
-		k, val := pair[:eq], pair[eq+1:]
+		k, val := pair[:eq], span{int32(lo + eq + 1), int32(end)}
+		lo = next
 		switch len(k) {
 		case 10:
 			if asciiEqualFold(k, "utm_source") {
-				if frag && q.fragSrc == "" {
+				if frag && q.fragSrc.hi == 0 {
 					q.fragSrc = val
-				} else if !frag && q.src == "" {
+				} else if !frag && q.src.hi == 0 {
 					q.src = val
 				}
 				continue
 			}
-			if q.med == "" && asciiEqualFold(k, "utm_medium") {
+			if q.med.hi == 0 && asciiEqualFold(k, "utm_medium") {
 				q.med = val
 				continue
 			}
 		case 12:
-			if q.camp == "" && asciiEqualFold(k, "utm_campaign") {
+			if q.camp.hi == 0 && asciiEqualFold(k, "utm_campaign") {
 				q.camp = val
 				continue
 			}
 		}
 		if len(k) < 64 && m.clickLens&(1<<len(k)) != 0 {
 			for i := range m.clicks {
-				if q.click&(1<<i) == 0 && asciiEqualFold(k, m.clicks[i].param) && !blankValue(val) {
+				if q.click&(1<<i) == 0 && asciiEqualFold(k, m.clicks[i].param) && !blankValue(val.in(u)) {
 					q.click |= 1 << i
 				}
 			}

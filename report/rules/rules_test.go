@@ -442,6 +442,77 @@ func TestClassifyCacheTransparent(t *testing.T) {
 	}
 }
 
+// Visits with keys are classified as those without: the table with user
+// agents, keyed by value, once with keys of their own memo slots and once
+// with keys that all share one slot.
+func TestClassifyMemoTransparent(t *testing.T) {
+	m := testMatcher(t)
+	var visits []*ingest.Visit
+	for i, tc := range cases {
+		v := tc.visit()
+		if i%3 != 0 {
+			v.UserAgent = uaCases[i%len(uaCases)].ua
+		}
+		visits = append(visits, v)
+	}
+	for _, stride := range []uint64{1, refMemoSlots * urlMemoSlots * uaMemoSlots} {
+		keys := map[string]uint64{}
+		key := func(field, value string) uint64 {
+			k, ok := keys[field+"\x00"+value]
+			if !ok {
+				k = uint64(len(keys)+1) * stride
+				keys[field+"\x00"+value] = k
+			}
+			return k
+		}
+		cl := m.NewClassifier()
+		both := append(slices.Clone(visits), visits...)
+		slices.Reverse(both[len(visits):])
+		for _, v := range both {
+			keyed := *v
+			keyed.URLKey, keyed.ReferrerKey, keyed.UserAgentKey = key("u", v.URL), key("r", v.Referrer), key("a", v.UserAgent)
+			if a, b := cl.Classify(&keyed), m.NewClassifier().Classify(v); a != b {
+				t.Errorf("stride %d, referrer %q url %q: keyed %+v, unkeyed %+v", stride, v.Referrer, v.URL, a, b)
+			}
+		}
+	}
+}
+
+// A key stands for its value: the memo answers for it without reading the
+// value again.
+func TestClassifyMemoByKey(t *testing.T) {
+	m := testMatcher(t)
+	cl := m.NewClassifier()
+	first := []ingest.Visit{
+		{Referrer: "https://www.google.com/", URL: defaultURL, ReferrerKey: 7},
+		{URL: defaultURL + "?gclid=abc", URLKey: 8},
+		{URL: defaultURL, UserAgent: uaCases[0].ua, UserAgentKey: 9},
+	}
+	again := []ingest.Visit{
+		{Referrer: "https://www.bing.com/", URL: defaultURL, ReferrerKey: 7},
+		{URL: defaultURL + "?gclix=abc", URLKey: 8}, // as long: see TestClassifyMemoLength
+		{URL: defaultURL, UserAgent: "curl/8.0", UserAgentKey: 9},
+	}
+	for i := range first {
+		want := cl.Classify(&first[i])
+		if got := cl.Classify(&again[i]); got.Source != want.Source || got.Medium != want.Medium {
+			t.Errorf("visit %d: key of %+v gave %s/%s, want the memo's %s/%s", i, first[i], got.Source, got.Medium, want.Source, want.Medium)
+		}
+	}
+}
+
+// A URL memo holds places in the URL: a URL of another length under the
+// same key, which no reader gives, is read afresh rather than cut wrong.
+func TestClassifyMemoLength(t *testing.T) {
+	m := testMatcher(t)
+	cl := m.NewClassifier()
+	cl.Classify(&ingest.Visit{URL: defaultURL + "?utm_source=newsletter&utm_medium=email", URLKey: 3})
+	got := cl.Classify(&ingest.Visit{URL: defaultURL + "?utm_source=x", URLKey: 3})
+	if got.UTMSource != "x" || got.UTMMedium != "" {
+		t.Errorf("shorter URL under the same key: utm_source %q, utm_medium %q; want x and none", got.UTMSource, got.UTMMedium)
+	}
+}
+
 // Classifiers of one Matcher run concurrently (run with -race).
 func TestClassifyConcurrent(t *testing.T) {
 	m := testMatcher(t)
