@@ -100,9 +100,10 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 }
 
-// BenchmarkClassify times the classify stage alone, per visit, over the
-// Parquet gen file's visits: as read, with the keys of their dictionary
-// entries, and with the keys taken off, as a CSV file's visits come.
+// BenchmarkClassify times the classify stage alone, per visit: Classify
+// and Prepare, over the Parquet gen file's visits, as read, with the keys
+// of their dictionary entries, and with the keys taken off, as a CSV
+// file's visits come.
 func BenchmarkClassify(b *testing.B) {
 	m := matcher(b)
 	inputs, err := ingest.Expand([]string{benchFile(b, "parquet")})
@@ -130,9 +131,11 @@ func BenchmarkClassify(b *testing.B) {
 	}{{"keys", keyed}, {"no-keys", plain}} {
 		b.Run(tc.name, func(b *testing.B) {
 			cl := m.NewClassifier()
+			var pr aggregate.Preparer
 			for b.Loop() {
 				for i := range tc.visits {
-					cl.Classify(&tc.visits[i])
+					res := cl.Classify(&tc.visits[i])
+					pr.Prepare(&tc.visits[i], &res)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tc.visits)), "ns/visit")

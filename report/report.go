@@ -396,10 +396,11 @@ func scanDays(ctx context.Context, inputs []ingest.Input, opts ingest.Options, m
 	for range scanClassifiers {
 		go func() {
 			classifier := m.NewClassifier()
+			var preparer aggregate.Preparer
 			for b := range toClassify {
 				for i := range b.visits {
 					b.results[i] = classifier.Classify(&b.visits[i])
-					b.preps[i] = aggregate.Prepare(&b.visits[i], &b.results[i])
+					b.preps[i] = preparer.Prepare(&b.visits[i], &b.results[i])
 				}
 				close(b.classified)
 			}

@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/webmasterid/refreport/report/ingest"
 	"github.com/webmasterid/refreport/report/rules"
@@ -516,8 +517,58 @@ type Prepared struct {
 // Prepare returns what AddPrepared needs besides the visit and its
 // classification. Its strings share the visit's memory.
 func Prepare(v *ingest.Visit, res *rules.Result) Prepared {
-	p := Prepared{landing: clip(landingPath(v.URL)), medium: medium(res.Medium)}
-	p.hLanding = maphash.String(seed, p.landing)
+	landing := clip(landingPath(v.URL))
+	return prepare(v, res, landing, maphash.String(seed, landing))
+}
+
+// A Preparer is Prepare with a memo of landing pages by URL key (see
+// ingest.Visit.URLKey): a URL from a Parquet dictionary is cut to its
+// path and hashed once for its entry, not once a row. It is for one
+// goroutine; the zero Preparer is ready to use.
+type Preparer struct {
+	landings []landingMemo // made on the first visit with a URL key
+}
+
+// landingMemo is where a URL's landing page is in it, and the page's hash.
+type landingMemo struct {
+	key    uint64
+	len    int   // the URL's, so that a key that lied could not cut past its end
+	lo, hi int32 // the page is url[lo:hi], or "/" when lo < 0
+	hash   uint64
+}
+
+const landingMemoSlots = 1 << 14
+
+// Prepare is the package's Prepare.
+func (pr *Preparer) Prepare(v *ingest.Visit, res *rules.Result) Prepared {
+	if v.URLKey == 0 || len(v.URL) > math.MaxInt32 {
+		return Prepare(v, res)
+	}
+	if pr.landings == nil {
+		pr.landings = make([]landingMemo, landingMemoSlots)
+	}
+	m := &pr.landings[v.URLKey%landingMemoSlots]
+	if m.key != v.URLKey || m.len != len(v.URL) {
+		lo, hi := landingSpan(v.URL)
+		if lo >= 0 && hi-lo > MaxValueLen { // clipped: a string of its own
+			return Prepare(v, res)
+		}
+		*m = landingMemo{key: v.URLKey, len: len(v.URL), lo: int32(lo), hi: int32(hi)}
+		m.hash = maphash.String(seed, m.in(v.URL))
+	}
+	return prepare(v, res, m.in(v.URL), m.hash)
+}
+
+func (m *landingMemo) in(u string) string {
+	if m.lo < 0 {
+		return "/"
+	}
+	return u[m.lo:m.hi]
+}
+
+// prepare is Prepare given the visit's landing page, clipped, and its hash.
+func prepare(v *ingest.Visit, res *rules.Result, landing string, hLanding uint64) Prepared {
+	p := Prepared{landing: landing, hLanding: hLanding, medium: medium(res.Medium)}
 	if !res.Known && (res.Evidence == rules.EvidenceUnknown || res.Evidence == rules.EvidenceSpam) {
 		p.example = clip(referrerExample(v.Referrer))
 	}
@@ -879,25 +930,37 @@ func clip(s string) string {
 // landingPath returns the path of a page URL: no scheme, host, query or
 // fragment, so that click ids and tags do not split one page into many.
 func landingPath(u string) string {
-	u = cutQuery(strings.TrimSpace(u))
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	} else if strings.HasPrefix(u, "//") {
-		if j := strings.IndexByte(u[2:], '/'); j >= 0 {
-			u = u[2+j:]
-		} else {
-			u = "/"
-		}
-	}
-	if u == "" {
+	lo, hi := landingSpan(u)
+	if lo < 0 {
 		return "/"
 	}
-	return u
+	return u[lo:hi]
+}
+
+// landingSpan returns where landingPath(u) is in u, u[lo:hi], or lo < 0
+// when it is a "/" that u lacks.
+func landingSpan(u string) (lo, hi int) {
+	s := strings.TrimSpace(u)
+	lo = len(u) - len(strings.TrimLeftFunc(u, unicode.IsSpace))
+	s = cutQuery(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		s, lo = s[i+3:], lo+i+3
+		j := strings.IndexByte(s, '/')
+		if j < 0 {
+			return -1, -1
+		}
+		s, lo = s[j:], lo+j
+	} else if strings.HasPrefix(s, "//") {
+		j := strings.IndexByte(s[2:], '/')
+		if j < 0 {
+			return -1, -1
+		}
+		s, lo = s[2+j:], lo+2+j
+	}
+	if s == "" {
+		return -1, -1
+	}
+	return lo, lo + len(s)
 }
 
 // pageHost returns the lowercased host of an absolute page URL, or "".

@@ -369,19 +369,66 @@ func TestRollupLimits(t *testing.T) {
 
 func TestLandingPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://shop.example.com/p/1?utm_source=x": "/p/1",
-		"https://shop.example.com":                  "/",
-		"https://shop.example.com#top":              "/",
-		"//shop.example.com/a/b":                    "/a/b",
-		"/only/path?q":                              "/only/path",
-		"":                                          "/",
-		"https://shop.example.com/a#b?c":            "/a",
-		"https://shop.example.com/a?b#c":            "/a",
-		"https://shop.example.com?x=http://y/z":     "/",
-		" https://shop.example.com/a\t":             "/a",
+		"https://shop.example.com/p/1?utm_source=x":      "/p/1",
+		"https://shop.example.com":                       "/",
+		"https://shop.example.com#top":                   "/",
+		"//shop.example.com/a/b":                         "/a/b",
+		"/only/path?q":                                   "/only/path",
+		"":                                               "/",
+		"https://shop.example.com/a#b?c":                 "/a",
+		"https://shop.example.com/a?b#c":                 "/a",
+		"https://shop.example.com?x=http://y/z":          "/",
+		" https://shop.example.com/a\t":                  "/a",
+		"\u00a0\u2003https://shop.example.com/a b\u0085": "/a b",
+		"\u00a0 //h/\xff ":                               "/\xff",
+		"\u3000":                                         "/",
+		"\xa0https://h/a":                                "/a", // not a space: a lone byte
 	} {
 		if got := landingPath(in); got != want {
 			t.Errorf("landingPath(%q) = %q, want %q", in, got, want)
+		}
+		// The memo keeps where the page is in the URL.
+		switch lo, hi := landingSpan(in); {
+		case lo < 0 && want != "/":
+			t.Errorf("landingSpan(%q) = %d, %d: no page, want %q", in, lo, hi, want)
+		case lo >= 0 && in[lo:hi] != want:
+			t.Errorf("landingSpan(%q) = %d, %d: %q, want %q", in, lo, hi, in[lo:hi], want)
+		}
+	}
+}
+
+// A Preparer's memo by URL key prepares as Prepare does: URLs keyed by
+// value, once with a slot each and once all in one slot, pages clipped,
+// and a key that lies about its URL's length.
+func TestPreparerMemo(t *testing.T) {
+	urls := []string{
+		"https://shop.example.com/p/1?utm_source=x&gclid=abc",
+		"https://shop.example.com/p/1?utm_source=x&gclid=abd",
+		"https://shop.example.com",
+		"  https://shop.example.com/a\u00a0",
+		"//shop.example.com/b#c",
+		"https://shop.example.com/" + strings.Repeat("long/", MaxValueLen/4),
+		"",
+	}
+	for _, stride := range []uint64{1, landingMemoSlots} {
+		var pr Preparer
+		for round := range 3 {
+			for i, u := range urls {
+				v := visit("2026-11-20T10:00:00Z", u, "https://blog.example/x?y", 1)
+				res := unknown
+				if i%2 == 0 {
+					res = google
+				}
+				want := Prepare(v, res)
+				v.URLKey = uint64(i+1) * stride
+				if round == 2 { // a key that lies
+					v.URL += "/more"
+					want = Prepare(v, res)
+				}
+				if got := pr.Prepare(v, res); got != want {
+					t.Errorf("stride %d round %d, %q: %+v, want %+v", stride, round, v.URL, got, want)
+				}
+			}
 		}
 	}
 }
@@ -571,4 +618,38 @@ func TestMediumIndex(t *testing.T) {
 			t.Errorf("medium(%q) = %d, want 0 (not in the vocabulary)", m, got)
 		}
 	}
+}
+
+// FuzzLandingSpan checks landingSpan against landingPath as it was
+// written before the memo needed places: on trimmed strings.
+func FuzzLandingSpan(f *testing.F) {
+	for _, s := range []string{"https://h/a?b", " //h/x ", "\u00a0https://h/a\u2003", "\xa0/p", "h://", ""} {
+		f.Add(s)
+	}
+	ref := func(u string) string {
+		u = cutQuery(strings.TrimSpace(u))
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+			if j := strings.IndexByte(u, '/'); j >= 0 {
+				u = u[j:]
+			} else {
+				u = "/"
+			}
+		} else if strings.HasPrefix(u, "//") {
+			if j := strings.IndexByte(u[2:], '/'); j >= 0 {
+				u = u[2+j:]
+			} else {
+				u = "/"
+			}
+		}
+		if u == "" {
+			return "/"
+		}
+		return u
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		if got, want := landingPath(u), ref(u); got != want {
+			t.Fatalf("landingPath(%q) = %q, want %q", u, got, want)
+		}
+	})
 }
