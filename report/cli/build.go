@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +113,7 @@ func runSite(ctx context.Context, e *env, args []string, cmd string) error {
 	}
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	jsonOut := fs.Bool("json", false, "print a machine-readable summary on standard output")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`, for go tool pprof")
 	about := map[string]string{"build": buildAbout, "aggregate": aggregateAbout, "render": renderAbout}[cmd]
 	if err := parse(fs, about, args); err != nil {
 		return err
@@ -160,6 +162,13 @@ func runSite(ctx context.Context, e *env, args []string, cmd string) error {
 		if len(rollups) == 0 {
 			return usageErr("render needs at least one --rollups DIR")
 		}
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return usageErr("--cpuprofile: %v", err)
+		}
+		defer stop(e.stderr)
 	}
 	var prog *progress
 	if f, ok := e.stderr.(*os.File); ok && reads && !*quiet && os.Getenv("CI") == "" && isTerminal(f) {
@@ -324,4 +333,24 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// startCPUProfile starts profiling into a new file at path. The profile
+// is what .ci/pgo merges into cmd/refreport/default.pgo, and what a slow
+// build's report should bring.
+func startCPUProfile(path string) (stop func(stderr io.Writer), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, ingest.CleanPathError(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func(stderr io.Writer) {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(stderr, "refreport: --cpuprofile: %v\n", ingest.CleanPathError(err))
+		}
+	}, nil
 }
