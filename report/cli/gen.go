@@ -13,8 +13,10 @@ import (
 )
 
 const genAbout = `Gen writes realistic synthetic visits, CSV or Parquet, for demos, tests
-and benchmarks. The same flags give the same bytes. The format follows
--o's extension (.parquet) unless --format says otherwise.`
+and benchmarks. The same flags give the same visits, and the same bytes
+on any machine for CSV; Parquet's encoder may pack them differently on
+another kind of CPU. The format follows -o's extension (.parquet) unless
+--format says otherwise.`
 
 func runGen(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "gen")
