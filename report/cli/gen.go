@@ -13,10 +13,10 @@ import (
 )
 
 const genAbout = `Gen writes realistic synthetic visits, CSV or Parquet, for demos, tests
-and benchmarks. The same flags give the same visits, and the same bytes
-on any machine for CSV; Parquet's encoder may pack them differently on
-another kind of CPU. The format follows -o's extension (.parquet) unless
---format says otherwise.`
+and benchmarks. The same flags give the same visits: as CSV, the same
+bytes on amd64 and arm64 alike; as Parquet, the encoder may pack them a
+little differently on another kind of CPU. The format follows -o's
+extension (.parquet) unless --format says otherwise.`
 
 func runGen(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "gen")

@@ -1,8 +1,9 @@
 // Package gen writes synthetic website visit data, CSV or Parquet, for
 // demos, tests and benchmarks. The same Options always give the same
-// visits: the same bytes as CSV, on any machine. As Parquet, the bytes can
-// differ between kinds of CPU, as parquet-go's run-length encoder splits
-// runs by the vector instructions it has; the values read back the same.
+// visits: as CSV, the same bytes on amd64 and arm64 alike. As Parquet, the
+// bytes can differ between kinds of CPU: parquet-go packs dictionary
+// indexes with code of its own for amd64's vector instructions, and packs
+// them a little differently there. The values read back the same.
 //
 // The visits land on https://shop.example.com and are shaped like a real
 // export: about a third without a referrer; search engines on their
