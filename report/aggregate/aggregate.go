@@ -1099,7 +1099,12 @@ type Group struct {
 }
 
 // Groups returns every core group, sorted by key.
-func (r *Rollup) Groups() []Group {
+func (r *Rollup) Groups() []Group { return r.groupsOf(r.strs) }
+
+// groupsOf is Groups, reading source names from strs, r.strs or an
+// earlier copy of it: r's strings are only ever appended to, so that the
+// groups can be made while more strings are interned.
+func (r *Rollup) groupsOf(strs []string) []Group {
 	total := 0
 	for _, t := range r.days {
 		total += t.core.len()
@@ -1110,7 +1115,7 @@ func (r *Rollup) Groups() []Group {
 			src, med, ev, flags := k.unpack()
 			out = append(out, Group{Key{
 				Day:        day,
-				Source:     Source{r.strs[src.name], src.known},
+				Source:     Source{strs[src.name], src.known},
 				Medium:     mediums[med],
 				Evidence:   ev,
 				NoReferrer: flags&flagNoReferrer != 0,

@@ -32,17 +32,25 @@ type Snapshot struct {
 // table is let go once its detail groups are made, so that the two are
 // never held whole at once. r must not be used after.
 func (r *Rollup) Snapshot() *Snapshot {
-	s := &Snapshot{loc: r.loc, groups: r.Groups(), siteHost: r.SiteHost(),
+	s := &Snapshot{loc: r.loc, siteHost: r.SiteHost(),
 		visits: r.visits, minTime: r.minTime, maxTime: r.maxTime, any: r.any}
 	s.dropped, s.otherSources = r.Dropped()
+	// The core groups are made and sorted on another core while the
+	// examples are interned and every string ranked, which the build
+	// would otherwise wait for one after the other. The two share only
+	// the interned strings, which interning appends to and never changes.
+	groups := make(chan []Group, 1)
+	strs := r.strs
+	go func() { groups <- r.groupsOf(strs) }()
 	for _, t := range r.days {
 		r.flushExamples(t)
 		t.exampleText = nil // the examples are read by id from here on
 	}
 	r.ids, r.cells = hashIndex{}, hashIndex{} // nothing is looked up any more
+	rank := r.ranks()
+	s.groups = <-groups
 	// Days are sorted on every core: the build waits for this, with
 	// nothing else to do.
-	rank := r.ranks()
 	days := r.Days()
 	tables := make([]*dayTable, len(days))
 	for i, day := range days {
