@@ -123,7 +123,6 @@ func (v *view) hiddenEstimates() map[string]*render.HiddenEstimate {
 			}
 			share := own / lambda
 			x := p.direct * share
-			e.Direct += int64(p.direct)
 			deep += x
 			if math.Round(x) > 0 {
 				e.Pages = append(e.Pages, render.HiddenPage{Path: p.path, Direct: int64(p.direct), Share: share, Point: int64(math.Round(x))})

@@ -333,7 +333,6 @@ type HiddenEstimate struct {
 	Low, Point, High int64
 	Measured         int64        // the source's measured visits in the period
 	Reach            float64      // the share of its recognised visits that landed on the deep pages the fit uses
-	Direct           int64        // direct visits on those of the pages it links to
 	Deep             int64        // the part of Point that landed on them
 	Pages            []HiddenPage // the pages contributing most, most first
 }

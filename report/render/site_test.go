@@ -246,7 +246,7 @@ func testSite() *Site {
 		CampaignsOther:        2,
 		CampaignsOtherPartial: 5,
 	}
-	ali.Hidden = &HiddenEstimate{Low: 310, Point: 420, High: 610, Measured: 1050, Reach: 0.72, Direct: 900, Deep: 300,
+	ali.Hidden = &HiddenEstimate{Low: 310, Point: 420, High: 610, Measured: 1050, Reach: 0.72, Deep: 300,
 		Pages: []HiddenPage{
 			{Path: "/products/linen-tote-bag", Direct: 200, Share: 0.6, Point: 120},
 			{Path: "/collections/<b>sale</b>", Direct: 150, Share: 0.4, Point: 60},
