@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -352,6 +353,10 @@ var scanFields = []string{
 	ingest.FieldUTMSource, ingest.FieldUTMMedium, ingest.FieldUTMCampaign,
 	ingest.FieldUserAgent, ingest.FieldWeight,
 }
+
+// ScanFields returns the fields a build reads from its inputs; a column
+// read as no other field is left unread.
+func ScanFields() []string { return slices.Clone(scanFields) }
 
 // scanDays is scan, counting only visits on the given days (all days if
 // only is nil). The rollup knows which days each input had visits on.

@@ -17,15 +17,9 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/webmasterid/refreport/report"
 	"github.com/webmasterid/refreport/report/ingest"
 )
-
-// fields are the fields a build reads (scanFields in package report).
-var fields = []string{
-	ingest.FieldTime, ingest.FieldURL, ingest.FieldReferrer,
-	ingest.FieldUTMSource, ingest.FieldUTMMedium, ingest.FieldUTMCampaign,
-	ingest.FieldUserAgent, ingest.FieldWeight,
-}
 
 func main() {
 	if len(os.Args) != 2 {
@@ -66,7 +60,7 @@ func read(path string) (int64, error) {
 		names = append(names, c[0])
 	}
 	var cols []int
-	for _, field := range fields {
+	for _, field := range report.ScanFields() {
 		if i := ingest.Column(names, field); i >= 0 {
 			cols = append(cols, i)
 		}
