@@ -190,6 +190,12 @@ type SourcePage struct {
 	Rules SourceRules
 }
 
+// tables returns p's tables, so that the renderer, which writes each one's
+// CSV download, and the model's checks cannot miss one the other has.
+func (p *SourcePage) tables() []*Table {
+	return []*Table{&p.Hosts, &p.Spellings, &p.UTMMediums, &p.Campaigns, &p.Landing, &p.ByMedium}
+}
+
 // SourceRules lists a source's rules as written in sources.yaml.
 type SourceRules struct {
 	Hosts, Exclude, Apps, UTMSources, ClickIDs, UserAgents []string

@@ -158,7 +158,7 @@ func (r *Renderer) Files(s *Site) (map[string][]byte, error) {
 				f.files = map[string][]byte{}
 				renderTo(f, "source.html", newPage("sources/"+src.ID+".html", src.Name+" referrer traffic", newSourceView(src), !noChart(&src.Daily)))
 				f.chart(&src.Daily)
-				for _, t := range []*Table{&src.Hosts, &src.Spellings, &src.UTMMediums, &src.Campaigns, &src.Landing, &src.ByMedium} {
+				for _, t := range src.tables() {
 					f.table(t)
 				}
 			}

@@ -120,7 +120,7 @@ func check(s *Site) (map[string]bool, error) {
 		}
 		ids := map[string]bool{}
 		c.chart(where, ids, &p.Daily)
-		for _, t := range []*Table{&p.Hosts, &p.Spellings, &p.UTMMediums, &p.Campaigns, &p.Landing, &p.ByMedium} {
+		for _, t := range p.tables() {
 			c.table(where, t)
 		}
 	}
