@@ -31,7 +31,7 @@ type Options struct {
 	// Location is the zone of timestamps written without one; nil is UTC.
 	Location *time.Location
 	// Fields, if not nil, names the fields the caller uses (see
-	// FieldNames). The columns of the others are not read: they cost
+	// FieldNames; an unknown name is an error from the first Scan). The columns of the others are not read: they cost
 	// nothing and cannot make a row bad. The timestamp and visits
 	// columns are read whatever Fields says, since they decide whether a
 	// row counts and how much.
@@ -263,7 +263,16 @@ func NewReader(ctx context.Context, inputs []Input, opts Options) *Reader {
 	if opts.ReuseStrings {
 		arenas = make([][]byte, opts.Batches)
 	}
-	return &Reader{ctx: ctx, inputs: inputs, opts: opts, bufs: bufs, arenas: arenas}
+	r := &Reader{ctx: ctx, inputs: inputs, opts: opts, bufs: bufs, arenas: arenas}
+	// A misspelt field would otherwise go unread without a word, and a
+	// report would count its column as empty.
+	for _, name := range opts.Fields {
+		if fieldByName(name) < 0 {
+			r.err = fmt.Errorf("ingest: Options.Fields: unknown field %q (fields: %s)", name, strings.Join(FieldNames(), ", "))
+			break
+		}
+	}
+	return r
 }
 
 // Scan reads the next batch. It returns false at the end of the last input

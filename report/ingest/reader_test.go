@@ -314,6 +314,13 @@ func TestReaderCancelled(t *testing.T) {
 	}
 }
 
+func TestReaderUnknownField(t *testing.T) {
+	r := NewReader(context.Background(), []Input{{Path: "-"}}, Options{Stdin: strings.NewReader(sampleCSV), Fields: []string{FieldURL, "refferer"}})
+	if r.Scan() || r.Err() == nil || !strings.Contains(r.Err().Error(), `unknown field "refferer"`) {
+		t.Errorf("Scan with a misspelt field: err %v", r.Err())
+	}
+}
+
 // TestReaderPartitions reads fields that the file lacks from key=value
 // folder names.
 func TestReaderPartitions(t *testing.T) {
