@@ -800,18 +800,44 @@ func (v *view) quality() render.QualityPage {
 		}
 		p.Overdue = append(p.Overdue, r)
 	}
+	p.Caps = v.caps()
+	return p
+}
+
+// caps says which breakdowns reached their size limit. Sources no rule
+// knows are told together, one line a breakdown: a flood of made-up hosts
+// or tags would otherwise make the page as long as the flood.
+func (v *view) caps() []string {
+	var caps []string
+	var unknown [aggregate.NumDims]struct {
+		sources int
+		visits  int64
+	}
 	dropped, other := v.r.Dropped()
 	for _, d := range dropped {
+		if d.Dim < aggregate.NumDims && d.Dim != aggregate.DimReferrer && unknownSource(d.Source) {
+			unknown[d.Dim].sources++
+			unknown[d.Dim].visits += d.Visits
+			continue
+		}
 		name := d.Source.Name
 		if l := v.sourceLink(d.Source); l != nil {
 			name = l.Text
 		}
-		p.Caps = append(p.Caps, fmt.Sprintf("%s: %s kept its first %d values; %d visits with other values are counted as \"other\".", name, d.Dim, limitOf(d), d.Visits))
+		caps = append(caps, fmt.Sprintf("%s: %s kept its first %s values a day; %s visits with other values are counted as “other”.",
+			name, d.Dim, render.FormatInt(int64(limitOf(d))), render.FormatInt(d.Visits)))
+	}
+	for dim, u := range unknown {
+		if u.sources > 0 {
+			caps = append(caps, fmt.Sprintf("Sources no rule knows: %s kept its first %s values a source a day, and fewer once such sources held %s values together that day; %s visits with other values, from %s sources, are counted as “other”.",
+				aggregate.Dim(dim), render.FormatInt(aggregate.MaxUnknownValues), render.FormatInt(aggregate.MaxUnknownDayValues), render.FormatInt(u.visits), render.FormatInt(int64(u.sources))))
+		}
 	}
 	if other > 0 {
-		p.Caps = append(p.Caps, fmt.Sprintf("Unknown sources: the first %d were kept apart; %d visits from further unknown hosts and tags are counted together.", aggregate.MaxUnknownSources, other))
+		caps = append(caps, fmt.Sprintf("Unknown sources: the first %s a day were kept apart; %s visits from further unknown hosts and tags are counted together.",
+			render.FormatInt(aggregate.MaxUnknownSources), render.FormatInt(other)))
 	}
-	return p
+	return caps
 }
 
 func limitOf(d aggregate.Dropped) int {
@@ -820,10 +846,16 @@ func limitOf(d aggregate.Dropped) int {
 		return aggregate.MaxExamples
 	case d.Source == aggregate.Source{Name: aggregate.Outside}:
 		return aggregate.MaxOutsideValues
-	case !d.Source.Known && d.Source.Name != rules.MediumDirect && d.Source.Name != rules.MediumInternal:
+	case unknownSource(d.Source):
 		return aggregate.MaxUnknownValues
 	}
 	return aggregate.MaxValues
+}
+
+// unknownSource reports whether s is a host or tag no rule knows, kept
+// apart: not direct, internal or Outside, which no rule names either.
+func unknownSource(s aggregate.Source) bool {
+	return !s.Known && s.Name != rules.MediumDirect && s.Name != rules.MediumInternal && s.Name != aggregate.Outside
 }
 
 // gaps lists days without data, and days whose volume is under half the

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,5 +326,28 @@ func TestPartialCampaigns(t *testing.T) {
 		if p.ID == "google" && len(p.HygieneCampaigns) != 0 {
 			t.Errorf("Google page campaigns: %+v", p.HygieneCampaigns)
 		}
+	}
+}
+
+// Size limits of sources no rule knows are told one line a breakdown,
+// however many sources reached them; a catalog source's, one line each.
+func TestCapsLines(t *testing.T) {
+	var lines []string
+	for i := range aggregate.MaxValues + 3 {
+		lines = append(lines, fmt.Sprintf("2026-11-24 https://www.google.com/ https://shop.example.com/p/%d", i))
+	}
+	for _, src := range []string{"spam1", "spam2"} {
+		for i := range aggregate.MaxUnknownValues + 2 {
+			lines = append(lines, fmt.Sprintf("2026-11-24 - https://shop.example.com/?utm_source=%s&utm_medium=email&utm_campaign=c%d", src, i))
+		}
+	}
+	s := testSite(t, "2026-11-24", lines...)
+	want := []string{
+		"Google: landing_page kept its first 1,000 values a day; 3 visits with other values are counted as “other”.",
+		"Sources no rule knows: utm_campaign kept its first 200 values a source a day, and fewer once such sources held 20,000 values together that day; 4 visits with other values, from 2 sources, are counted as “other”.",
+		"Sources no rule knows: tags kept its first 200 values a source a day, and fewer once such sources held 20,000 values together that day; 4 visits with other values, from 2 sources, are counted as “other”.",
+	}
+	if !slices.Equal(s.Quality.Caps, want) {
+		t.Errorf("caps:\n%s\nwant\n%s", strings.Join(s.Quality.Caps, "\n"), strings.Join(want, "\n"))
 	}
 }

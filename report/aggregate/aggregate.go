@@ -94,8 +94,14 @@ const (
 	MaxValues         = 1000  // distinct values per catalog source and breakdown
 	MaxUnknownValues  = 200   // ... per unknown source (a host or utm_source no rule knows)
 	MaxExamples       = 5     // example referrers per unknown host
-	MaxUnknownSources = 50000 // distinct unknown sources; the rest are summed as OtherSource
+	MaxUnknownSources = 10000 // distinct unknown sources; the rest are summed as OtherSource
 	MaxValueLen       = 300   // bytes of a value kept; longer ones are cut
+
+	// MaxUnknownDayValues bounds the values that unknown sources keep
+	// together, their breakdowns' and their example referrers: a stream
+	// of made-up hosts or tags, each with values of its own, would
+	// otherwise keep MaxUnknownSources times MaxUnknownValues a day.
+	MaxUnknownDayValues = 20000
 )
 
 // OtherSource is where unknown sources go once MaxUnknownSources are kept.
@@ -202,6 +208,8 @@ type dayTable struct {
 	unknown      map[uint32]int32
 	examples     []example
 	exampleText  []byte // the examples' values, end to end
+	exampleWaste int    // bytes of exampleText no example holds any more
+	unknownKept  int    // values kept for unknown sources: see MaxUnknownDayValues
 	otherSources int64  // visits summed into OtherSource
 
 	siteHosts   map[string]int64 // landing page hosts, for the report's default title
@@ -661,18 +669,18 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 	if p.tags != "" {
 		// Whatever recognised the visit, even as direct: a campaign tagged
 		// without utm_source is direct or its referrer's.
-		max := MaxValues
-		if !res.Known && res.Evidence != rules.EvidenceDirect && res.Evidence != rules.EvidenceInternal {
+		max, unknown := MaxValues, !res.Known && res.Evidence != rules.EvidenceDirect && res.Evidence != rules.EvidenceInternal
+		if unknown {
 			max = MaxUnknownValues
 		}
-		r.addDetail(t, src, DimTags, p.tags, p.hTags, w, max)
+		r.addDetail(t, src, DimTags, p.tags, p.hTags, w, max, unknown)
 	}
 
 	switch res.Evidence {
 	case rules.EvidenceDirect, rules.EvidenceInternal:
 		// Direct and internal visits keep only their landing pages, which
 		// the estimate of lost referrals compares with other sources'.
-		r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, MaxValues)
+		r.addDetail(t, src, DimLanding, p.landing, p.hLanding, w, MaxValues, false)
 		return
 	}
 	max := MaxValues
@@ -684,18 +692,18 @@ func (r *Rollup) AddPrepared(v *ingest.Visit, res *rules.Result, p *Prepared) {
 		}
 		landing, landingMax = r.outside(), MaxOutsideValues
 	} else if res.Host != "" {
-		r.addDetail(t, src, DimHost, clip(res.Host), p.hHost, w, max)
+		r.addDetail(t, src, DimHost, clip(res.Host), p.hHost, w, max, false)
 	}
 	if res.UTMSource != "" {
-		r.addDetail(t, src, DimSpelling, clip(res.UTMSource), p.hSpelling, w, max)
+		r.addDetail(t, src, DimSpelling, clip(res.UTMSource), p.hSpelling, w, max, !res.Known)
 	}
 	if res.UTMMedium != "" {
-		r.addDetail(t, src, DimUTMMedium, clip(res.UTMMedium), p.hMedium, w, max)
+		r.addDetail(t, src, DimUTMMedium, clip(res.UTMMedium), p.hMedium, w, max, !res.Known)
 	}
 	if res.UTMCampaign != "" {
-		r.addDetail(t, src, DimCampaign, clip(res.UTMCampaign), p.hCampaign, w, max)
+		r.addDetail(t, src, DimCampaign, clip(res.UTMCampaign), p.hCampaign, w, max, !res.Known)
 	}
-	r.addDetail(t, landing, DimLanding, p.landing, p.hLanding, w, landingMax)
+	r.addDetail(t, landing, DimLanding, p.landing, p.hLanding, w, landingMax, false)
 }
 
 // outside returns the source Outside.
@@ -742,51 +750,91 @@ func (c *cell) key(src sourceRef, dim Dim, value uint32) {
 }
 
 // find returns the index of the cell of value, clipped, whose hash is h,
-// in a breakdown of src, adding the cell if it is new.
-func (r *Rollup) find(src sourceRef, dim Dim, value string, h uint64) uint32 {
+// in a breakdown of src, and whether it has one. It adds nothing: a value
+// that a full breakdown turns away must not be kept by the way, or a
+// stream of distinct values, each dropped, would fill memory all the same.
+func (r *Rollup) find(src sourceRef, dim Dim, value string, h uint64) (uint32, bool) {
 	var c cell
 	c.key(src, dim, 0)
-	slot := &r.cellCache[(h^uint64(c.source)*0x9e3779b97f4a7c15^uint64(c.dim)<<59)&(cellCacheSize-1)]
+	slot := r.cellSlot(c, h)
 	if i := *slot; i != 0 {
 		if k := r.cellKeys[i-1]; k.source == c.source && k.dim == c.dim && r.strs[k.value] == value {
-			return i - 1
+			return i - 1, true
 		}
 	}
-	c.value = r.internHash(value, h)
+	id, ok := r.lookupHash(value, h)
+	if !ok {
+		return 0, false
+	}
+	c.value = id
+	i, ok := r.cellLookup(c)
+	if ok {
+		*slot = i + 1
+	}
+	return i, ok
+}
+
+// addCell adds the cell of value, which find did not find, and returns
+// its index.
+func (r *Rollup) addCell(src sourceRef, dim Dim, value string, h uint64) uint32 {
+	var c cell
+	c.key(src, dim, r.internHash(value, h))
 	i := r.cellIndex(c)
-	*slot = i + 1
+	*r.cellSlot(c, h) = i + 1
 	return i
+}
+
+// cellSlot returns the slot of cellCache for the cell c, whose value's
+// hash is h; c's value is not read.
+func (r *Rollup) cellSlot(c cell, h uint64) *uint32 {
+	return &r.cellCache[(h^uint64(c.source)*0x9e3779b97f4a7c15^uint64(c.dim)<<59)&(cellCacheSize-1)]
+}
+
+// cellLookup returns c's index, if c has one.
+func (r *Rollup) cellLookup(c cell) (uint32, bool) {
+	j, tag := r.cells.probe(hashCell(c))
+	for ; r.cells.slots[j] != 0; j = r.cells.next(j) {
+		if e := r.cells.slots[j]; uint32(e>>32) == tag && r.cellKeys[uint32(e)-1] == c {
+			return uint32(e) - 1, true
+		}
+	}
+	return 0, false
 }
 
 // cellIndex returns c's index, adding c if it is new.
 func (r *Rollup) cellIndex(c cell) uint32 {
-	h := hashCell(c)
-	j, tag := r.cells.probe(h)
-	for ; r.cells.slots[j] != 0; j = r.cells.next(j) {
-		if e := r.cells.slots[j]; uint32(e>>32) == tag && r.cellKeys[uint32(e)-1] == c {
-			return uint32(e) - 1
-		}
+	if i, ok := r.cellLookup(c); ok {
+		return i
 	}
 	i := uint32(len(r.cellKeys))
-	r.cells.add(h, i)
+	r.cells.add(hashCell(c), i)
 	r.cellKeys = append(r.cellKeys, c)
 	return i
 }
 
 // addDetail counts w visits for value, clipped, whose hash is h, in a
 // breakdown of src on t's day, or under Other once the breakdown holds
-// max values that day.
-func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int) {
-	i := r.find(src, dim, value, h)
-	if j, ok := t.detail.get(i); ok {
-		t.counts[j] += w
-		return
+// max values that day, or, for a source no rule knows (unknown), once
+// such sources hold MaxUnknownDayValues that day.
+func (r *Rollup) addDetail(t *dayTable, src sourceRef, dim Dim, value string, h uint64, w int64, max int, unknown bool) {
+	i, ok := r.find(src, dim, value, h)
+	if ok {
+		if j, ok := t.detail.get(i); ok {
+			t.counts[j] += w
+			return
+		}
 	}
 	// A value new to the day's breakdown: is there room for it?
 	sd := sourceDim{src, dim}
-	if t.kept[sd] >= max {
+	if t.kept[sd] >= max || unknown && t.unknownKept >= MaxUnknownDayValues {
 		t.dropped[sd] += w
 		return
+	}
+	if !ok {
+		i = r.addCell(src, dim, value, h)
+	}
+	if unknown {
+		t.unknownKept++
 	}
 	t.admit(i, sd, w)
 }
@@ -815,22 +863,33 @@ func (t *dayTable) exampleValue(e *example) []byte {
 	return t.exampleText[e.off : e.off+e.len : e.off+e.len]
 }
 
-// setExample stores value as e's, over e's old value where it fits.
-func (t *dayTable) setExample(e *example, value string, fits bool) {
-	if !fits {
-		e.off = uint32(len(t.exampleText))
-		t.exampleText = append(t.exampleText, value...)
-	} else {
+// setExample stores value as e's, over e's old value where it fits, else
+// at the end of the text. Once the bytes no example holds any more are
+// half the text, the text is packed: a day whose examples keep being
+// pushed out by smaller ones, long after short, would otherwise grow with
+// every visit.
+func (t *dayTable) setExample(e *example, value string) {
+	if len(value) <= int(e.len) {
+		t.exampleWaste += int(e.len) - len(value)
 		copy(t.exampleText[e.off:], value)
+		e.len = uint32(len(value))
+		return
 	}
-	e.len = uint32(len(value))
+	t.exampleWaste += int(e.len)
+	e.off, e.len = uint32(len(t.exampleText)), uint32(len(value))
+	t.exampleText = append(t.exampleText, value...)
+	if t.exampleWaste > len(t.exampleText)/2 {
+		t.packExamples()
+	}
 }
 
 // addExample counts w visits for an example referrer of src, an unknown
 // source kept on the day. A day keeps the MaxExamples smallest examples of
 // each source, which, unlike the first to arrive, do not depend on the
 // order visits are read in: a value that is not among them when it first
-// comes never is, so the kept ones are counted in full.
+// comes never is, so the kept ones are counted in full. Once unknown
+// sources hold MaxUnknownDayValues, a source with room for more examples
+// gets no more that day: only the smallest ones it has can change.
 //
 // Examples are kept apart from the other breakdowns, outside the interned
 // strings and cells, until they are read: most are one visit's referrer,
@@ -853,19 +912,24 @@ func (t *dayTable) addExample(src uint32, value string, w int64) {
 	if n >= MaxExamples {
 		// Replace the largest example if value is smaller.
 		if e := &t.examples[big-1]; value < string(t.exampleValue(e)) {
-			t.setExample(e, value, len(value) <= int(e.len))
+			t.setExample(e, value)
 			e.visits, e.id = w, 0
 		}
 		return
 	}
+	if t.unknownKept >= MaxUnknownDayValues {
+		return
+	}
+	t.unknownKept++
 	t.examples = append(t.examples, example{visits: w, next: head})
-	t.setExample(&t.examples[len(t.examples)-1], value, false)
+	t.setExample(&t.examples[len(t.examples)-1], value)
 	t.unknown[src] = int32(len(t.examples))
 }
 
 // packExamples copies t's example values into text of their exact size,
 // leaving out those pushed out by smaller ones.
 func (t *dayTable) packExamples() {
+	t.exampleWaste = 0
 	n := 0
 	for i := range t.examples {
 		n += int(t.examples[i].len)

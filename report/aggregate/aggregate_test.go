@@ -316,6 +316,15 @@ func TestRollupLimits(t *testing.T) {
 	if landing != MaxValues {
 		t.Errorf("%d landing pages kept, want %d", landing, MaxValues)
 	}
+	// A value turned away is not kept by the way.
+	for i := MaxValues; i < MaxValues+10; i++ {
+		if v := fmt.Sprintf("/p/%d", i); slices.Contains(r.strs, v) {
+			t.Errorf("dropped landing page %s is interned", v)
+		}
+	}
+	if len(r.cellKeys) > MaxValues+1 { // the pages and the host
+		t.Errorf("%d cells for %d values kept", len(r.cellKeys), MaxValues+1)
+	}
 
 	// The landing pages of sources outside the catalog are bounded
 	// together, whichever source sent the visit.
@@ -364,6 +373,107 @@ func TestRollupLimits(t *testing.T) {
 	long := strings.Repeat("é", MaxValueLen)
 	if c := clip(long); len(c) > MaxValueLen+len("…") || !utf8.ValidString(c) {
 		t.Errorf("clip: %d bytes, valid %v", len(c), utf8.ValidString(c))
+	}
+}
+
+// Sources no rule knows share MaxUnknownDayValues a day: a flood of
+// made-up tags, each visit with values of its own, keeps no more than
+// that, while every visit is still counted, the next day starts afresh,
+// and known sources keep their values.
+func TestRollupUnknownDayBudget(t *testing.T) {
+	r := New(time.UTC)
+	const n = MaxUnknownDayValues
+	flood := func(day string, i int) {
+		src := fmt.Sprintf("spam%d", i%1000)
+		r.Add(visit(day+"T10:00:00Z", "https://shop.example.com/", "", 1),
+			&rules.Result{Source: src, Medium: "paid_social", Evidence: rules.EvidenceUTM, UTMSource: src, UTMMedium: "cpc", UTMCampaign: fmt.Sprintf("c%d", i)})
+	}
+	for i := range n {
+		flood("2026-11-20", i)
+	}
+	late := &rules.Result{Source: "late.example", Medium: "referral", Evidence: rules.EvidenceUnknown, Host: "late.example"}
+	r.Add(visit("2026-11-20T11:00:00Z", "https://shop.example.com/", "https://late.example/x", 1), late)
+	r.Add(visit("2026-11-20T11:00:00Z", "https://shop.example.com/new", "https://www.google.de/", 1), google)
+	flood("2026-11-21", 0)
+	r.Add(visit("2026-11-21T11:00:00Z", "https://shop.example.com/", "https://late.example/x", 1), late)
+
+	kept := map[Day]int{}
+	var example, googleNew bool
+	for _, d := range r.Details() {
+		switch {
+		case d.Source == Source{Name: "late.example"} && d.Dim == DimReferrer:
+			if d.Day == DayFromDate(date(2026, 11, 20)) {
+				t.Errorf("example %q kept after the day's budget ran out", d.Value)
+			}
+			example = true
+		case d.Source == Source{Name: "google", Known: true} && d.Value == "/new":
+			googleNew = true
+		case !d.Source.Known && d.Source.Name != Outside:
+			kept[d.Day]++
+		}
+	}
+	if got := kept[DayFromDate(date(2026, 11, 20))]; got != MaxUnknownDayValues {
+		t.Errorf("%d values of unknown sources kept on the flooded day, want %d", got, MaxUnknownDayValues)
+	}
+	if got := kept[DayFromDate(date(2026, 11, 21))]; got != 4 { // utm_source, utm_medium, utm_campaign, tags
+		t.Errorf("%d values of unknown sources kept the next day, want 4", got)
+	}
+	if !example || !googleNew {
+		t.Errorf("the next day's example kept: %v; google's new landing page kept: %v", example, googleNew)
+	}
+	var visits int64
+	for _, g := range r.Groups() {
+		visits += g.Visits
+	}
+	if visits != n+4 {
+		t.Errorf("%d visits counted, want %d", visits, n+4)
+	}
+	var dropped int64
+	d, _ := r.Dropped()
+	for _, x := range d {
+		if x.Dim == DimCampaign {
+			dropped += x.Visits
+		}
+	}
+	if dropped == 0 || slices.Contains(r.strs, fmt.Sprintf("c%d", n-1)) {
+		t.Errorf("campaign visits dropped: %d; last campaign interned: %v", dropped, slices.Contains(r.strs, fmt.Sprintf("c%d", n-1)))
+	}
+}
+
+// A day whose examples keep being pushed out by smaller ones, long after
+// short, packs its text instead of growing with every visit, and keeps
+// the smallest examples.
+func TestExampleTextBounded(t *testing.T) {
+	r := New(time.UTC)
+	const n = 20000
+	var values []string
+	for i := range n {
+		v := fmt.Sprintf("https://spam.example/%06d", n-i) // each smaller than the last
+		if i%2 == 1 {
+			v += strings.Repeat("z", 250)
+		}
+		values = append(values, v)
+		r.Add(visit("2026-11-20T10:00:00Z", "https://shop.example.com/", v, 1),
+			&rules.Result{Source: "spam.example", Medium: "referral", Evidence: rules.EvidenceUnknown, Host: "spam.example"})
+	}
+	tab := r.days[DayFromDate(date(2026, 11, 20))]
+	if max := 4 * MaxExamples * (MaxValueLen + 1); len(tab.exampleText) > max {
+		t.Errorf("example text is %d bytes after %d visits, want at most %d", len(tab.exampleText), n, max)
+	}
+	slices.Sort(values)
+	want := values[:MaxExamples]
+	var got []string
+	for _, d := range r.Details() {
+		if d.Dim == DimReferrer {
+			got = append(got, d.Value)
+			if d.Visits != 1 {
+				t.Errorf("example %q has %d visits, want 1", d.Value, d.Visits)
+			}
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("examples %q, want %q", got, want)
 	}
 }
 

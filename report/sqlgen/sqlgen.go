@@ -37,7 +37,8 @@
 //
 // The query keeps every unknown source apart: it never writes the
 // "overflow" rows with which the Go path folds unknown sources beyond
-// 50,000 a day.
+// 10,000 a day, and does not hold the values of all unknown sources to
+// 20,000 a day, as the Go path does.
 //
 // What SQL cannot say exactly is approximated, and Approximations lists
 // it; on realistic data (the bundled sample and refreport gen) the query's
@@ -72,8 +73,9 @@ const Approximations = `All dialects:
     the same-site check counts foo.github.io and bar.github.io as one site.
   - A click id whose value is blank only by Unicode spaces (%C2%A0) counts
     as present; Go treats it as blank.
-  - Unknown sources are not folded into "(other)" after 50,000 a day:
-    the query writes no overflow rows.
+  - Unknown sources are not folded into "(other)" after 10,000 a day:
+    the query writes no overflow rows. Nor do they share 20,000 values a
+    day: each keeps its 200 per breakdown.
   - A breakdown with more values than its cap keeps its top values by
     visits, ties by value, where Go keeps the first values to arrive; and
     site_host rows are the 64 hosts of the day with the most visits, where
