@@ -775,17 +775,11 @@ func (v *view) quality() render.QualityPage {
 	p.Internal = render.Share{Visits: internal, Total: all, Share: share(internal, all)}
 	p.Gaps = gaps(daily, v.coverage)
 
-	labels := days(v.coverage)
-	vals := make([]int64, len(labels))
-	for d, n := range daily {
-		if v.coverage.has(d) {
-			vals[d-v.coverage.from] = n
-		}
-	}
+	labels, vals, per := coverageBars(daily, v.coverage)
 	p.Daily = render.Chart{
-		ID: "chart-quality-daily", Title: "Visits per day, all data", Kind: "bar", Labels: labels,
+		ID: "chart-quality-daily", Title: "Visits per " + per + ", all data", Kind: "bar", Labels: labels,
 		Series:  []render.Series{{Name: "Visits", Values: vals}},
-		Caption: fmt.Sprintf("Every visit read, per day, %s to %s.", v.coverage.from, v.coverage.to),
+		Caption: fmt.Sprintf("Every visit read, per %s, %s to %s.", per, v.coverage.from, v.coverage.to),
 		CSV:     "data/quality-daily.csv", JSON: "data/quality-daily.json",
 	}
 
@@ -858,6 +852,34 @@ func unknownSource(s aggregate.Source) bool {
 	return !s.Known && s.Name != rules.MediumDirect && s.Name != rules.MediumInternal && s.Name != aggregate.Outside
 }
 
+// maxDailyBars is the longest coverage charted a bar a day; longer is
+// charted by calendar month.
+const maxDailyBars = 400
+
+// coverageBars returns the bars of the chart of every visit read: one a
+// day, or, for data spanning more than maxDailyBars days, one a month,
+// so that years of data, or one stray timestamp years before the rest,
+// are not thousands of bars and table rows. per is "day" or "month".
+func coverageBars(daily map[aggregate.Day]int64, cov period) (labels []string, vals []int64, per string) {
+	if cov.days() <= maxDailyBars {
+		labels = days(cov)
+		vals = make([]int64, len(labels))
+		for d, n := range daily {
+			if cov.has(d) {
+				vals[d-cov.from] = n
+			}
+		}
+		return labels, vals, "day"
+	}
+	for d := cov.from; d <= cov.to; d++ {
+		if m := d.Date().Format("2006-01"); len(labels) == 0 || labels[len(labels)-1] != m {
+			labels, vals = append(labels, m), append(vals, 0)
+		}
+		vals[len(vals)-1] += daily[d]
+	}
+	return labels, vals, "month"
+}
+
 // gaps lists days without data, and days whose volume is under half the
 // median of the same weekday over the coverage.
 func gaps(daily map[aggregate.Day]int64, cov period) []render.DayNote {
@@ -882,7 +904,20 @@ func gaps(daily map[aggregate.Day]int64, cov period) []render.DayNote {
 		wd := d.Date().Weekday()
 		switch {
 		case n == 0:
-			out = append(out, render.DayNote{Day: d.String(), Note: "no data"})
+			// A run of days without data is one note: a single stray
+			// timestamp years before the rest would otherwise list every
+			// day between.
+			end := d
+			for end < cov.to && daily[end+1] == 0 {
+				end++
+			}
+			if end == d {
+				out = append(out, render.DayNote{Day: d.String(), Note: "no data"})
+			} else {
+				out = append(out, render.DayNote{Day: d.String() + " to " + end.String(),
+					Note: "no data (" + render.FormatInt(int64(end-d+1)) + " days)"})
+			}
+			d = end
 		case median[wd] > 0 && float64(n) < unusualShare*float64(median[wd]):
 			out = append(out, render.DayNote{Day: d.String(), Visits: n,
 				Note: fmt.Sprintf("under half the median of %ss (%d)", wd, median[wd])})

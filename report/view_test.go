@@ -219,6 +219,25 @@ func TestGaps(t *testing.T) {
 	if len(got) != 2 || got[0].Day != "2026-10-10" || got[0].Note != "no data" || got[1].Day != "2026-10-15" {
 		t.Errorf("gaps = %+v", got)
 	}
+
+	// Days without data in a row are one note: one stray visit years
+	// before the rest does not list every day between.
+	cov.from = day("2016-10-01")
+	daily[cov.from] = 1
+	for _, d := range []string{"2026-10-20", "2026-10-21", "2026-10-22"} {
+		delete(daily, day(d))
+	}
+	got = gaps(daily, cov)
+	want := []render.DayNote{
+		{Day: "2016-10-01", Visits: 1, Note: "under half the median of Saturdays (100)"},
+		{Day: "2016-10-02 to 2026-09-30", Note: "no data (3,651 days)"},
+		{Day: "2026-10-10", Note: "no data"},
+		{Day: "2026-10-15", Visits: 40, Note: "under half the median of Thursdays (100)"},
+		{Day: "2026-10-20 to 2026-10-22", Note: "no data (3 days)"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("gaps with runs:\n%+v\nwant\n%+v", got, want)
+	}
 }
 
 func TestHygieneAndHidden(t *testing.T) {
@@ -349,5 +368,24 @@ func TestCapsLines(t *testing.T) {
 	}
 	if !slices.Equal(s.Quality.Caps, want) {
 		t.Errorf("caps:\n%s\nwant\n%s", strings.Join(s.Quality.Caps, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The chart of every visit read has a bar a day, or a bar a month when
+// the data spans more than maxDailyBars days: here one stray visit ten
+// years before the rest.
+func TestCoverageBars(t *testing.T) {
+	daily := map[aggregate.Day]int64{day("2026-10-30"): 5, day("2026-10-31"): 7, day("2026-11-01"): 2}
+	labels, vals, per := coverageBars(daily, period{from: day("2026-10-30"), to: day("2026-11-01")})
+	if per != "day" || !slices.Equal(labels, []string{"2026-10-30", "2026-10-31", "2026-11-01"}) || !slices.Equal(vals, []int64{5, 7, 2}) {
+		t.Errorf("days: %s %q %v", per, labels, vals)
+	}
+	daily[day("2016-10-15")] = 1
+	labels, vals, per = coverageBars(daily, period{from: day("2016-10-15"), to: day("2026-11-01")})
+	if per != "month" || len(labels) != 122 || labels[0] != "2016-10" || labels[120] != "2026-10" || labels[121] != "2026-11" {
+		t.Fatalf("months: %s, %d labels, %q ... %q", per, len(labels), labels[0], labels[len(labels)-1])
+	}
+	if vals[0] != 1 || vals[1] != 0 || vals[120] != 12 || vals[121] != 2 {
+		t.Errorf("months: %v ... %v", vals[:2], vals[120:])
 	}
 }
