@@ -382,6 +382,22 @@ func (v *view) warnings() []string {
 	if v.asOf > v.coverage.to {
 		w = append(w, fmt.Sprintf("The report is as of %s, but the data ends on %s.", v.asOf, v.coverage.to))
 	}
+	// A stray timestamp years after the rest (a placeholder such as
+	// 2099-01-01) moves the default report date there, to a period of
+	// nothing; say where the visits are.
+	var inPeriod, earlier bool
+	var before aggregate.Day
+	for _, g := range v.groups {
+		switch {
+		case v.cur.has(g.Day):
+			inPeriod = true
+		case g.Day < v.cur.from && (!earlier || g.Day > before):
+			before, earlier = g.Day, true
+		}
+	}
+	if !inPeriod && earlier {
+		w = append(w, fmt.Sprintf("No visits fall in the period, %s to %s; the last day with visits before it is %s. Check the data's latest timestamps, or set --as-of.", v.cur.from, v.cur.to, before))
+	}
 	if v.cur.from < v.coverage.from {
 		w = append(w, fmt.Sprintf("The data starts on %s, inside the period: its first days have no visits.", v.coverage.from))
 	}
@@ -914,7 +930,7 @@ func gaps(daily map[aggregate.Day]int64, cov period) []render.DayNote {
 			if end == d {
 				out = append(out, render.DayNote{Day: d.String(), Note: "no data"})
 			} else {
-				out = append(out, render.DayNote{Day: d.String() + " to " + end.String(),
+				out = append(out, render.DayNote{Day: d.String(), Last: end.String(),
 					Note: "no data (" + render.FormatInt(int64(end-d+1)) + " days)"})
 			}
 			d = end

@@ -230,10 +230,10 @@ func TestGaps(t *testing.T) {
 	got = gaps(daily, cov)
 	want := []render.DayNote{
 		{Day: "2016-10-01", Visits: 1, Note: "under half the median of Saturdays (100)"},
-		{Day: "2016-10-02 to 2026-09-30", Note: "no data (3,651 days)"},
+		{Day: "2016-10-02", Last: "2026-09-30", Note: "no data (3,651 days)"},
 		{Day: "2026-10-10", Note: "no data"},
 		{Day: "2026-10-15", Visits: 40, Note: "under half the median of Thursdays (100)"},
-		{Day: "2026-10-20 to 2026-10-22", Note: "no data (3 days)"},
+		{Day: "2026-10-20", Last: "2026-10-22", Note: "no data (3 days)"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("gaps with runs:\n%+v\nwant\n%+v", got, want)
@@ -387,5 +387,21 @@ func TestCoverageBars(t *testing.T) {
 	}
 	if vals[0] != 1 || vals[1] != 0 || vals[120] != 12 || vals[121] != 2 {
 		t.Errorf("months: %v ... %v", vals[:2], vals[120:])
+	}
+}
+
+// One visit stamped years after the rest makes a period of nothing, and
+// the warning says where the visits are.
+func TestWarningEmptyPeriod(t *testing.T) {
+	s := testSite(t, "2098-12-31", "2026-11-20 https://www.google.com/", "2026-11-21 https://www.google.com/", "2099-01-01 https://www.google.com/")
+	want := "No visits fall in the period, 2098-12-25 to 2098-12-31; the last day with visits before it is 2026-11-21. Check the data's latest timestamps, or set --as-of."
+	if !slices.Contains(s.Index.Warnings, want) {
+		t.Errorf("warnings:\n%s\nwant among them\n%s", strings.Join(s.Index.Warnings, "\n"), want)
+	}
+	s = testSite(t, "2026-11-21", "2026-11-20 https://www.google.com/", "2026-11-21 https://www.google.com/")
+	for _, w := range s.Index.Warnings {
+		if strings.HasPrefix(w, "No visits fall in the period") {
+			t.Errorf("warning for a period with visits: %s", w)
+		}
 	}
 }

@@ -6,6 +6,7 @@ package digest
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -130,8 +131,13 @@ func Build(s *render.Site, baseURL string) *Digest {
 	}
 	d.Warnings = append(d.Warnings, s.Index.Warnings...)
 	for _, g := range s.Quality.Gaps {
-		if g.Day >= d.From && g.Day <= d.To {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %s.", g.Day, g.Note))
+		last := cmp.Or(g.Last, g.Day)
+		if g.Day <= d.To && last >= d.From { // a run of days may start before the period
+			day := g.Day
+			if g.Last != "" {
+				day += " to " + g.Last
+			}
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %s.", day, g.Note))
 		}
 	}
 	if n := len(s.Quality.Overdue); n > 0 {

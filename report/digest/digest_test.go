@@ -51,7 +51,8 @@ func testSite() *render.Site {
 			{Host: "blog.example", Visits: 40, Change: change(40, 0)},
 			{Host: "old.example", Visits: 10, Change: change(10, 8)},
 		}},
-		Quality: render.QualityPage{Gaps: []render.DayNote{{Day: "2026-11-02", Note: "no data"}, {Day: "2026-01-01", Note: "no data"}}},
+		Quality: render.QualityPage{Gaps: []render.DayNote{{Day: "2026-11-02", Note: "no data"}, {Day: "2026-01-01", Note: "no data"},
+			{Day: "2026-10-20", Last: "2026-10-29", Note: "no data (10 days)"}, {Day: "2025-10-20", Last: "2025-10-29", Note: "no data (10 days)"}}},
 	}
 	return s
 }

@@ -259,6 +259,7 @@ type InputFile struct {
 // DayNote is a day worth a look on the quality page.
 type DayNote struct {
 	Day    string
+	Last   string // the last day of a run of days without data; "" for one day
 	Visits int64
 	Note   string // "no data", "under half the median of Mondays (412)"
 }

@@ -298,7 +298,7 @@ func testSite() *Site {
 		RepairedBy: []ReasonCount{{Reason: "invalid UTF-8", Rows: 2}},
 		Problems:   []string{"visits.csv:17: ts: unparseable timestamp \"yesterday\"", "visits.csv:90: wrong number of fields (3, want 5)"},
 		Files:      []InputFile{{Path: "exports/visits-2026-11.csv.gz", Bytes: 1234567}},
-		Gaps:       []DayNote{{Day: "2026-11-09", Note: "no data"}, {Day: "2026-11-15", Visits: 412, Note: "under half the median of Sundays (1,020)"}},
+		Gaps:       []DayNote{{Day: "2026-11-09", Note: "no data"}, {Day: "2026-11-15", Visits: 412, Note: "under half the median of Sundays (1,020)"}, {Day: "2026-11-17", Last: "2026-11-19", Note: "no data (3 days)"}},
 		Direct:     Share{Visits: 4220, Total: 12345, Share: 0.342},
 		Internal:   Share{Visits: 345, Total: 12345, Share: 0.028},
 		Overdue:    []Review{{Source: Link{Href: "sources/perplexity.html", Text: "Perplexity"}, Due: "2026-11-01"}},
