@@ -190,31 +190,37 @@ func (v *view) sourceRow(s aggregate.Source, medium string) render.Row {
 // ranking turns counts by key into a table: most visits in the current
 // period first, then by name; at most top rows, the rest summed.
 func ranking[K comparable](m map[K]*counts, top int, total int64, less func(a, b K) bool, row func(K) render.Row, withChange bool) render.Table {
-	keys := make([]K, 0, len(m))
+	// Sorted as pairs: a flood of unknown hosts is hundreds of thousands
+	// of keys, and looking each up in m at every comparison took seconds.
+	type entry struct {
+		k K
+		c *counts
+	}
+	keys := make([]entry, 0, len(m))
 	for k, c := range m {
 		if c.cur > 0 || (withChange && c.prev > 0) {
-			keys = append(keys, k)
+			keys = append(keys, entry{k, c})
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		a, b := m[keys[i]], m[keys[j]]
+		a, b := keys[i].c, keys[j].c
 		if a.cur != b.cur {
 			return a.cur > b.cur
 		}
 		if a.prev != b.prev {
 			return a.prev > b.prev
 		}
-		return less(keys[i], keys[j])
+		return less(keys[i].k, keys[j].k)
 	})
 	t := render.Table{Total: total}
-	for i, k := range keys {
-		c := m[k]
+	for i, e := range keys {
+		c := e.c
 		if i >= top {
 			t.Other += c.cur
 			t.OtherCount++
 			continue
 		}
-		r := row(k)
+		r := row(e.k)
 		r.Visits, r.Share = c.cur, share(c.cur, total)
 		if withChange {
 			ch := c.change()
@@ -301,6 +307,9 @@ func (v *view) index() render.IndexPage {
 				daily[g.Medium] = make([]int64, v.cur.days())
 			}
 			daily[g.Medium][g.Day-v.cur.from] += g.Visits
+		}
+		if !v.inPeriods(g.Day) {
+			continue // ranks nowhere, and a year of sources would be held for nothing
 		}
 		c := countsOf(sources, g.Source)
 		c.add(v, g.Day, g.Visits)
@@ -670,8 +679,9 @@ func (v *view) mediumPages() []render.MediumPage {
 		}
 		d.visits.add(v, g.Day, g.Visits)
 		d.daily[g.Day] += g.Visits
-		c := countsOf(d.sources, g.Source)
-		c.add(v, g.Day, g.Visits)
+		if v.inPeriods(g.Day) {
+			countsOf(d.sources, g.Source).add(v, g.Day, g.Visits)
+		}
 	}
 	var pages []render.MediumPage
 	for _, id := range rules.Vocabulary() {
@@ -699,7 +709,7 @@ func (v *view) unrecognised() render.UnrecognisedPage {
 		if v.cur.has(g.Day) && g.Medium != rules.MediumInternal {
 			external += g.Visits
 		}
-		if g.Evidence != rules.EvidenceUnknown {
+		if g.Evidence != rules.EvidenceUnknown || !v.inPeriods(g.Day) {
 			continue
 		}
 		c := countsOf(hosts, g.Source.Name)
@@ -1005,6 +1015,10 @@ func (n *valueIDs) id(value string, ref aggregate.ValueRef) int32 {
 	n.byRef[ref.Index] = id + 1
 	return id
 }
+
+// inPeriods reports whether d is in the report's period or the one
+// before: a source seen only on other days ranks nowhere.
+func (v *view) inPeriods(d aggregate.Day) bool { return v.cur.has(d) || v.prev.has(d) }
 
 func countsOf[K comparable](m map[K]*counts, k K) *counts {
 	c := m[k]
