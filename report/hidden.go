@@ -87,8 +87,8 @@ func (v *view) hiddenEstimates() map[string]*render.HiddenEstimate {
 	if len(f.pages) == 0 {
 		return map[string]*render.HiddenEstimate{}
 	}
-	q, reach := f.shares(f.totals, nil)
-	h := f.em(q, reach, f.direct(), nil, hiddenMaxIter)
+	q, reach := f.shares(f.totals, nil, nil)
+	h := f.em(q, reach, f.direct(), nil, hiddenMaxIter, nil)
 
 	boot := f.bootstrap(h)
 	out := map[string]*render.HiddenEstimate{}
@@ -324,6 +324,7 @@ func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
 			for i := range f.pages {
 				r.rec[i] = make([]float64, len(f.pages[i].rec))
 			}
+			var s fitScratch
 			for {
 				b := int(next.Add(1)) - 1
 				if b >= hiddenBootstrap {
@@ -332,8 +333,8 @@ func (f *hiddenFit) bootstrap(h []float64) [][]float64 {
 				seed := splitmix(b)
 				rng := splitmix(seed.next() ^ 0x5eed)
 				r.draw(f, &rng)
-				q, reach := f.shares(r.totals, r.rec)
-				fits[b] = f.em(q, reach, r.d, h, hiddenBootIter) // from the point fit: a resample moves it a little
+				q, reach := f.shares(r.totals, r.rec, &s)
+				fits[b] = f.em(q, reach, r.d, h, hiddenBootIter, &s) // from the point fit: a resample moves it a little
 			}
 		})
 	}
@@ -355,17 +356,41 @@ func (f *hiddenFit) direct() []float64 {
 	return d
 }
 
+// fitScratch is the memory of one fit, for the next to reuse: the
+// bootstrap fits hundreds of resamples, each over every deep page, and
+// made anew each time they were most of what a build allocated after
+// reading its input.
+type fitScratch struct {
+	q          [][]float64
+	all, reach []float64
+	terms      emTerms
+}
+
+// zeroed returns s resized to n elements, all zero, reusing its memory
+// where it is large enough.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // shares returns, page by page, each source's share of its recognised
 // visits that landed there (rec overrides the pages' own counts), and
-// each source's share over all the deep pages.
-func (f *hiddenFit) shares(totals []float64, rec [][]float64) (q [][]float64, reach []float64) {
-	q = make([][]float64, len(f.pages))
-	reach = make([]float64, len(f.ids))
+// each source's share over all the deep pages. They are made in s's
+// memory, if s is not nil, and valid until its next use.
+func (f *hiddenFit) shares(totals []float64, rec [][]float64, s *fitScratch) (q [][]float64, reach []float64) {
+	if s == nil {
+		s = new(fitScratch)
+	}
 	n := 0
 	for _, p := range f.pages {
 		n += len(p.rec)
 	}
-	all := make([]float64, n) // q's rows, in one piece
+	s.q, s.all, s.reach = zeroed(s.q, len(f.pages)), zeroed(s.all, n), zeroed(s.reach, len(f.ids))
+	q, reach, all := s.q, s.reach, s.all // q's rows, in one piece
 	for i, p := range f.pages {
 		r := p.rec
 		if rec != nil {
@@ -385,8 +410,9 @@ func (f *hiddenFit) shares(totals []float64, rec [][]float64) (q [][]float64, re
 // em fits every source's lost visits to the pages' direct visits d, in at
 // most iters rounds. From start it runs plain rounds, as a resample's fit
 // does; without, it starts from each page's direct visits shared out by
-// recognised visits and runs the accelerated fit to convergence.
-func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []float64 {
+// recognised visits and runs the accelerated fit to convergence. Its
+// terms are made in s's memory, if s is not nil.
+func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int, s *fitScratch) []float64 {
 	h := make([]float64, len(f.ids))
 	if start != nil {
 		copy(h, start)
@@ -416,7 +442,11 @@ func (f *hiddenFit) em(q [][]float64, reach, d, start []float64, iters int) []fl
 			h[s] = 1e-3
 		}
 	}
-	t := newEMTerms(f, q, reach, d)
+	if s == nil {
+		s = new(fitScratch)
+	}
+	t := &s.terms
+	t.reset(f, q, reach, d)
 	if start == nil {
 		h, _ = t.accelerated(h, iters)
 		return h
@@ -447,11 +477,20 @@ type emTerms struct {
 }
 
 func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
+	t := new(emTerms)
+	t.reset(f, q, reach, d)
+	return t
+}
+
+// reset makes t the terms of q, reach and d, reusing t's memory.
+func (t *emTerms) reset(f *hiddenFit, q [][]float64, reach, d []float64) {
 	n := 0
 	for _, p := range f.pages {
 		n += len(p.srcs)
 	}
-	t := &emTerms{off: make([]int, 1, len(f.pages)+1), srcs: make([]int, 0, n), q: make([]float64, 0, n), reach: reach}
+	t.d, t.reach = t.d[:0], reach
+	t.off = append(slices.Grow(t.off[:0], len(f.pages)+1), 0)
+	t.srcs, t.q = slices.Grow(t.srcs[:0], n), slices.Grow(t.q[:0], n)
 	for i, p := range f.pages {
 		if d[i] == 0 {
 			continue
@@ -464,7 +503,6 @@ func newEMTerms(f *hiddenFit, q [][]float64, reach, d []float64) *emTerms {
 			t.scratch = make([]float64, len(p.srcs))
 		}
 	}
-	return t
 }
 
 // step is one round of EM: next from h. If asked, it returns the

@@ -188,7 +188,7 @@ func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
 		}
 		f.pages = append(f.pages, p)
 	}
-	q, reach := f.shares(f.totals, nil)
+	q, reach := f.shares(f.totals, nil, nil)
 	d := make([]float64, len(f.pages))
 	for i, p := range f.pages {
 		for k, s := range p.srcs {
@@ -198,7 +198,7 @@ func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
 	terms := newEMTerms(f, q, reach, d)
 	loglik := func(h []float64) float64 { return terms.step(h, make([]float64, len(h)), true) }
 
-	start := f.em(q, reach, d, nil, 0) // the starting point alone
+	start := f.em(q, reach, d, nil, 0, nil) // the starting point alone
 	h, rounds := terms.accelerated(slices.Clone(start), hiddenMaxIter)
 	for s, want := range truth {
 		if h[s] < 0 || math.Abs(h[s]-want) > 0.01*want+1 {
