@@ -195,7 +195,8 @@ func TestAcceleratedFitFindsTheMaximum(t *testing.T) {
 			d[i] += truth[s] * q[i][k]
 		}
 	}
-	terms := newEMTerms(f, q, reach, d)
+	var terms emTerms
+	terms.reset(f, q, reach, d)
 	loglik := func(h []float64) float64 { return terms.step(h, make([]float64, len(h)), true) }
 
 	start := f.em(q, reach, d, nil, 0, nil) // the starting point alone
