@@ -68,7 +68,7 @@ func (h *inputHash) finish() (sum [sha256.Size]byte, n int64, err error) {
 		return sum, 0, fmt.Errorf("%s: %v", h.name, err)
 	}
 	h.stream.h.Sum(sum[:0])
-	return sum, *h.stream.n, nil
+	return sum, h.stream.n.Load(), nil
 }
 
 // wait waits for the goroutine hashing a Parquet file, if any, after the
