@@ -43,6 +43,7 @@ type csvScanner struct {
 	buf        []byte
 	start, end int   // unread input is buf[start:end]
 	eof        bool  // r has returned io.EOF
+	readErr    error // r's error, returned once the bytes read with it are parsed
 	line       int64 // line number of buf[start], 1-based
 	maxRecord  int   // longest record kept, in raw bytes without its line end
 
@@ -827,11 +828,20 @@ func (s *csvScanner) fill() error {
 		copy(nb, s.buf[:s.end])
 		s.buf = nb
 	}
+	if s.readErr != nil {
+		return s.readError(s.readErr)
+	}
 	for tries := 0; ; tries++ {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
 		if err == io.EOF {
 			s.eof = true
+			return nil
+		}
+		if err != nil && n > 0 {
+			// The rows before a truncated stream's end count, however
+			// the decompressor split what it gave.
+			s.readErr = err
 			return nil
 		}
 		if err != nil {

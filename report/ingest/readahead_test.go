@@ -6,8 +6,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"runtime"
+	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -129,5 +132,68 @@ func TestRegular(t *testing.T) {
 	}
 	if regular(nil) {
 		t.Error("standard input (nil) taken for a regular file")
+	}
+}
+
+// FuzzGzip reads arbitrary bytes after gzip's magic number, from a file
+// (inflated on the read-ahead goroutine) and from standard input (inflated
+// inline). It must not panic, and the two must give the same visits,
+// rows, problems and error.
+func FuzzGzip(f *testing.F) {
+	csv := []byte("timestamp,url,referrer\n2026-11-24T10:00:00Z,https://a/,https://r/\n2026-11-24,\"b,c\",x\n")
+	whole := gzipBytes(f, csv)
+	f.Add(whole[2:])
+	f.Add(whole[2 : len(whole)/2])
+	f.Add(append(whole[2:len(whole):len(whole)], gzipBytes(f, csv)...))
+	f.Add(append(whole[2:len(whole):len(whole)], "garbage after the stream"...))
+	f.Add(gzipBytes(f, bigCSV(3000))[2:])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		data = append([]byte{0x1f, 0x8b}, data...)
+		dir := t.TempDir()
+		path := writeFile(t, dir, "x.csv.gz", data)
+		file := readList([]Input{{Path: path}}, Options{BatchSize: 7})
+		stdin := readList([]Input{{Path: "-", Size: -1}}, Options{Stdin: bytes.NewReader(data), BatchSize: 7})
+		fileErr, stdinErr := "", ""
+		if file.err != nil {
+			fileErr = strings.ReplaceAll(file.err.Error(), path, "stdin")
+		}
+		if stdin.err != nil {
+			stdinErr = stdin.err.Error()
+		}
+		for i, p := range file.problems {
+			file.problems[i] = strings.ReplaceAll(p, path, "stdin")
+		}
+		if fileErr != stdinErr || !reflect.DeepEqual(file.visits, stdin.visits) || !reflect.DeepEqual(file.problems, stdin.problems) || file.stats.Rows != stdin.stats.Rows {
+			t.Errorf("read ahead and inline differ:\n%q %d rows %q\n%q %d rows %q", fileErr, file.stats.Rows, file.problems, stdinErr, stdin.stats.Rows, stdin.problems)
+		}
+	})
+}
+
+// Bytes a reader returns along with an error are parsed before the error
+// ends the input, as io.Reader asks: the rows before a truncation count
+// however the decompressor split its output. (The Reader puts a
+// bufio.Reader in between, which passes big reads straight through.)
+func TestCSVDataWithError(t *testing.T) {
+	boom := errors.New("boom")
+	data := sampleCSV + "2026-11-25T10:00:00Z,https://c/,\n2026-11-25T11:00"
+	for _, together := range []bool{true, false} {
+		var r io.Reader = io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
+		if together {
+			r = iotest.DataErrReader(r)
+		}
+		var stats Stats
+		opts := Options{}
+		sc, err := newCSVScanner("x.csv", r, nil, &opts, &stats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]Visit, 10)
+		n, err := sc.read(dst, nil)
+		if err == nil || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("error %v, want boom", err)
+		}
+		if n != 3 || stats.Rows != 3 {
+			t.Errorf("with the error together with the data %v: %d visits of %d rows before the error, want 3", together, n, stats.Rows)
+		}
 	}
 }
