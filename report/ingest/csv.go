@@ -838,13 +838,13 @@ func (s *csvScanner) fill() error {
 			s.eof = true
 			return nil
 		}
-		if err != nil && n > 0 {
-			// The rows before a truncated stream's end count, however
-			// the decompressor split what it gave.
-			s.readErr = err
-			return nil
-		}
 		if err != nil {
+			if n > 0 {
+				// The rows before a truncated stream's end count,
+				// however the decompressor split what it gave.
+				s.readErr = err
+				return nil
+			}
 			return s.readError(err)
 		}
 		if n > 0 {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -782,3 +783,32 @@ func FuzzCSV(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// Bytes a reader returns along with an error are parsed before the error
+// ends the input, as io.Reader asks: the rows before a truncation count
+// however the decompressor split its output. (The Reader puts a
+// bufio.Reader in between, which passes big reads straight through.)
+func TestCSVDataWithError(t *testing.T) {
+	boom := errors.New("boom")
+	data := sampleCSV + "2026-11-25T10:00:00Z,https://c/,\n2026-11-25T11:00"
+	for _, together := range []bool{true, false} {
+		var r io.Reader = io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
+		if together {
+			r = iotest.DataErrReader(r)
+		}
+		var stats Stats
+		opts := Options{}
+		sc, err := newCSVScanner("x.csv", r, nil, &opts, &stats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]Visit, 10)
+		n, err := sc.read(dst, nil)
+		if err == nil || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("error %v, want boom", err)
+		}
+		if n != 3 || stats.Rows != 3 {
+			t.Errorf("with the error together with the data %v: %d visits of %d rows before the error, want 3", together, n, stats.Rows)
+		}
+	}
+}
